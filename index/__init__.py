@@ -1,0 +1,1 @@
+"""Ingestion: load files, clean, find the letter, parse metadata, section, embed, store."""

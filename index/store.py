@@ -1,0 +1,269 @@
+"""The index on disk (or on a Chroma server): passages with embeddings, and a letters table.
+
+Layout, all in Chroma so the local and server modes behave the same:
+- ``sendqa_meta``: one record, the manifest: generation, embedder id and dimension,
+  parser version, build time.
+- ``sendqa_passages_g{N}``: passage text, embedding and metadata of generation N.
+- ``sendqa_letters_g{N}``: each letter's canonical text and metadata.
+
+A build writes generation N+1 beside N and switches the manifest to it only when it
+is complete, so an interrupted build leaves the previous index whole and queryable.
+Stale generations are removed by the next build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from rag.errors import StoreMismatch, StoreNotFound
+from rag.types import Letter, Passage, Span, date_from_int, date_int
+
+META = "sendqa_meta"
+_GEN_RE = re.compile(r"^sendqa_(passages|letters)_g(\d+)$")
+_PAGE = 2000
+
+
+def connect(store: Path | str | None = None, chroma_url: str | None = None, *, create: bool = False):
+    """A Chroma client: HttpClient for a URL, else PersistentClient on the store folder."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url:
+        u = urlparse(chroma_url)
+        if not u.hostname or u.scheme not in ("http", "https"):
+            raise StoreNotFound(f"bad --chroma-url {chroma_url!r}; use http://HOST:PORT")
+        try:
+            client = chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https",
+                                         settings=chroma_settings)
+            client.heartbeat()
+        except Exception as exc:  # noqa: BLE001 - any connection failure reads the same to a user
+            raise StoreNotFound(
+                f"cannot reach the Chroma server at {chroma_url} ({exc.__class__.__name__}); "
+                "start it with `chroma run --path DIR --host HOST --port PORT`"
+            ) from exc
+        return client
+    if store is None:
+        raise StoreNotFound("no store given")
+    path = Path(store)
+    if not create and not path.exists():
+        raise StoreNotFound(f"no index at {path}; build one with `sendqa index --store {path}`")
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    generation: int
+    embedder: str
+    dim: int
+    parser_version: str
+    built_at: str
+
+    def check(self, embedder: str, dim: int, parser_version: str) -> None:
+        if self.embedder != embedder or self.dim != dim:
+            raise StoreMismatch(
+                f"this index was built with embedder {self.embedder} ({self.dim}-d), not {embedder} "
+                f"({dim}-d); rebuild it with `sendqa index --rebuild`"
+            )
+        if self.parser_version != parser_version:
+            raise StoreMismatch(
+                f"this index was built by parser version {self.parser_version}, this sendqa has "
+                f"{parser_version}; rebuild it with `sendqa index --rebuild`"
+            )
+
+
+class Store:
+    """Read and write one sendqa index through a Chroma client."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    # ---- manifest and generations -------------------------------------------------
+    def _meta(self):
+        return self.client.get_or_create_collection(META, embedding_function=None)
+
+    def manifest(self) -> Manifest | None:
+        got = self._meta().get(ids=["manifest"], include=["metadatas"])
+        if not got["ids"]:
+            return None
+        m = got["metadatas"][0]
+        return Manifest(int(m["generation"]), str(m["embedder"]), int(m["dim"]),
+                        str(m["parser_version"]), str(m.get("built_at", "")))
+
+    def require_manifest(self) -> Manifest:
+        man = self.manifest()
+        if man is None:
+            raise StoreNotFound("the store holds no sendqa index yet; build one with `sendqa index`")
+        return man
+
+    def commit(self, manifest: Manifest) -> None:
+        """Switch readers to ``manifest.generation``: the one step that publishes a build."""
+        self._meta().upsert(
+            ids=["manifest"], embeddings=[[0.0]], documents=["sendqa index manifest"],
+            metadatas=[{
+                "generation": manifest.generation, "embedder": manifest.embedder,
+                "dim": manifest.dim, "parser_version": manifest.parser_version,
+                "built_at": manifest.built_at,
+            }],
+        )
+
+    def generations(self) -> set[int]:
+        gens = set()
+        for c in self.client.list_collections():
+            name = c if isinstance(c, str) else c.name
+            m = _GEN_RE.match(name)
+            if m:
+                gens.add(int(m.group(2)))
+        return gens
+
+    def drop_generations(self, keep: int | None) -> None:
+        for g in self.generations():
+            if g != keep:
+                for kind in ("passages", "letters"):
+                    try:
+                        self.client.delete_collection(f"sendqa_{kind}_g{g}")
+                    except Exception:  # noqa: BLE001 - already gone
+                        pass
+
+    def passages_collection(self, gen: int, *, create: bool = False):
+        name = f"sendqa_passages_g{gen}"
+        if create:
+            return self.client.create_collection(name, embedding_function=None,
+                                                 metadata={"hnsw:space": "cosine"})
+        return self.client.get_collection(name, embedding_function=None)
+
+    def letters_collection(self, gen: int, *, create: bool = False):
+        name = f"sendqa_letters_g{gen}"
+        if create:
+            return self.client.create_collection(name, embedding_function=None)
+        return self.client.get_collection(name, embedding_function=None)
+
+    # ---- reading ------------------------------------------------------------------
+    def read_letters(self, gen: int) -> list[tuple[Letter, str]]:
+        col = self.letters_collection(gen)
+        out = []
+        for ids, docs, metas, _ in _pages(col, ["documents", "metadatas"]):
+            for _id, doc, meta in zip(ids, docs, metas, strict=True):
+                out.append((letter_from_meta(meta), doc))
+        return out
+
+    def read_passages(self, gen: int, *, letter_ids: Iterable[str] | None = None,
+                      embeddings: bool = True) -> tuple[list[Passage], np.ndarray]:
+        col = self.passages_collection(gen)
+        where = {"letter_id": {"$in": sorted(letter_ids)}} if letter_ids is not None else None
+        if letter_ids is not None and not where["letter_id"]["$in"]:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        include = ["documents", "metadatas"] + (["embeddings"] if embeddings else [])
+        passages: list[Passage] = []
+        vecs = []
+        for ids, docs, metas, embs in _pages(col, include, where=where):
+            for i, (pid, doc, meta) in enumerate(zip(ids, docs, metas, strict=True)):
+                passages.append(passage_from_meta(pid, doc, meta))
+                if embeddings:
+                    vecs.append(np.asarray(embs[i], dtype=np.float32))
+        order = sorted(range(len(passages)), key=lambda i: passages[i].id)
+        passages = [passages[i] for i in order]
+        matrix = np.vstack([vecs[i] for i in order]) if vecs else np.zeros((0, 0), np.float32)
+        return passages, matrix
+
+    # ---- writing ------------------------------------------------------------------
+    def add_passages(self, col, passages: list[Passage], vectors: np.ndarray, extra: dict[str, dict]) -> None:
+        batch = min(1000, self.client.get_max_batch_size())
+        for i in range(0, len(passages), batch):
+            part = passages[i: i + batch]
+            col.add(
+                ids=[p.id for p in part],
+                documents=[p.text for p in part],
+                embeddings=vectors[i: i + batch].tolist(),
+                metadatas=[passage_meta(p, extra.get(p.letter_id, {})) for p in part],
+            )
+
+    def add_letters(self, col, letters: list[tuple[Letter, str]]) -> None:
+        for i in range(0, len(letters), 200):
+            part = letters[i: i + 200]
+            col.add(
+                ids=[lt.id for lt, _ in part],
+                documents=[text for _, text in part],
+                embeddings=[[0.0]] * len(part),
+                metadatas=[letter_meta(lt) for lt, _ in part],
+            )
+
+
+def _pages(col, include: list[str], where: dict | None = None) -> Iterator[tuple]:
+    offset = 0
+    while True:
+        got = col.get(include=include, where=where, limit=_PAGE, offset=offset)
+        ids = got["ids"]
+        if not ids:
+            return
+        embs = got.get("embeddings") if "embeddings" in include else None
+        yield ids, got.get("documents") or [None] * len(ids), got["metadatas"], embs
+        offset += len(ids)
+        if len(ids) < _PAGE:
+            return
+
+
+# ---- record <-> type conversion (Chroma metadata holds scalars only) ----------------
+def _opt(v: Any) -> Any:
+    return "" if v is None else v
+
+
+def letter_meta(lt: Letter) -> dict[str, Any]:
+    return {
+        "id": lt.id, "area": lt.area, "framework": lt.framework, "kind": lt.kind,
+        "outcome": _opt(lt.outcome), "inspection_start": date_int(lt.inspection_start),
+        "inspection_end": date_int(lt.inspection_end), "letter_date": date_int(lt.letter_date),
+        "year": lt.year or 0, "source": lt.source, "content_hash": lt.content_hash,
+        "previous_inspection": _opt(lt.previous_inspection),
+        "next_inspection": _opt(lt.next_inspection), "lead_inspector": _opt(lt.lead_inspector),
+        "inspectors": json.dumps(list(lt.inspectors)),
+        "evidence": json.dumps({k: [s.start, s.end] for k, s in lt.evidence.items()}),
+        "passages": lt.passages,
+    }
+
+
+def letter_from_meta(m: dict[str, Any]) -> Letter:
+    return Letter(
+        id=m["id"], area=m["area"], framework=m["framework"], kind=m["kind"],
+        outcome=m["outcome"] or None,
+        inspection_start=date_from_int(int(m["inspection_start"])),
+        inspection_end=date_from_int(int(m["inspection_end"])),
+        letter_date=date_from_int(int(m["letter_date"])),
+        source=m["source"], content_hash=m["content_hash"],
+        previous_inspection=m["previous_inspection"] or None,
+        next_inspection=m["next_inspection"] or None,
+        lead_inspector=m["lead_inspector"] or None,
+        inspectors=tuple(json.loads(m["inspectors"])),
+        evidence={k: Span(a, b) for k, (a, b) in json.loads(m["evidence"]).items()},
+        passages=int(m["passages"]),
+    )
+
+
+def passage_meta(p: Passage, letter: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "letter_id": p.letter_id, "area": p.area, "section": p.section, "stance": p.stance,
+        "start": p.start, "end": p.end, "date": date_int(p.date),
+        "year": p.date.year if p.date else 0, "framework": p.framework, **letter,
+    }
+
+
+def passage_from_meta(pid: str, doc: str, m: dict[str, Any]) -> Passage:
+    return Passage(
+        id=pid, letter_id=m["letter_id"], area=m["area"], date=date_from_int(int(m["date"])),
+        section=m["section"], stance=m["stance"], text=doc, start=int(m["start"]),
+        end=int(m["end"]), framework=m.get("framework", ""),
+    )
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

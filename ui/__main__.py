@@ -1,0 +1,7 @@
+"""``python -m ui serve`` (the same as ``sendqa serve``)."""
+
+import sys
+
+from ui.cli import main
+
+sys.exit(main())
