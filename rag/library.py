@@ -70,7 +70,14 @@ class Library:
                   passages=passages, matrix=matrix,
                   collection=st.passages_collection(man.generation))
         embedder.embed_query("warm up")
+        # Split every letter into sentences in the background, so the first set question
+        # on a large collection does not pay for it.
+        threading.Thread(target=lib._warm, name="sendqa-warm", daemon=True).start()
         return lib
+
+    def _warm(self) -> None:
+        for lid in list(self._letters):
+            self.sentences(lid)
 
     def close(self) -> None:
         """Nothing to release today; here so callers can treat a Library as a resource."""

@@ -28,7 +28,7 @@ _RANGE_RES = (
     (re.compile(r"\b(?:in|during)\s+" + _YEAR, re.I), "in"),
 )
 _SET_RE = re.compile(
-    r"^\s*(?:which|what)\s+(?:of\s+the\s+)?(?:local\s+)?(?:areas?|inspections?|letters?|reports?|"
+    r"^\s*(?:which|what)\s+(?:of\s+the\s+)?(?:local\s+)?(?:areas?|inspections?|letters?|reports?|revisits?|"
     r"partnerships?|councils?|authorities|local\s+area\s+partnerships?|inspection\s+letters?|"
     r"letters\s+or\s+reports|documents?)\b|^\s*(?:in\s+)?which\s+(?:areas|places|letters)\b|"
     r"^\s*where\b|^\s*(?:list|name)\b|^\s*(?:in\s+)?which\s+local\b|"
@@ -36,7 +36,7 @@ _SET_RE = re.compile(
     re.I,
 )
 _COUNT_RE = re.compile(
-    r"^\s*how\s+many\s+(?:of\s+the\s+)?(?:local\s+)?(?:areas?|inspections?|letters?|reports?|"
+    r"^\s*how\s+many\s+(?:of\s+the\s+)?(?:local\s+)?(?:areas?|inspections?|letters?|reports?|revisits?|"
     r"partnerships?|local\s+area\s+partnerships?|councils?|documents?)\b",
     re.I,
 )
