@@ -103,7 +103,9 @@ def build_index(
     target = set(parsed) | kept
     carried = target & set(old)
     fresh = [parsed[lid] for lid in sorted(target - carried)]
-    report.removed = sorted(old[lid][0].area + f" ({old[lid][0].source})" for lid in set(old) - target)
+    new_sources = {pl.letter.source for pl in fresh}
+    report.removed = sorted(f"{old[lid][0].area} ({old[lid][0].source})" for lid in set(old) - target
+                            if old[lid][0].source not in new_sources)
     report.added = sorted(f"{pl.letter.area} ({pl.letter.source})" for pl in fresh)
     report.unchanged = len(carried)
 
@@ -113,12 +115,12 @@ def build_index(
         report.generation = man.generation
         report.letters = len(old)
         report.passages = sum(lt.passages for lt, _ in old.values())
-        st.drop_generations(keep=man.generation)  # tidy what an interrupted build left
+        st.drop_generations(keep={man.generation, *_previous(st, man.generation)})
         report.seconds = time.perf_counter() - t0
         return report
 
     gen = max(st.generations() | {man.generation if man else 0}) + 1
-    st.drop_generations(keep=man.generation if man else None)
+    st.drop_generations(keep={man.generation} if man else set())  # what an interrupted build left
     pcol = st.passages_collection(gen, create=True)
     lcol = st.letters_collection(gen, create=True)
 
@@ -144,13 +146,20 @@ def build_index(
             letters.append(old[lid])
     st.add_letters(lcol, letters)
     st.commit(Manifest(gen, embedder.id, embedder.dim, PARSER_VERSION, now_iso()))
-    st.drop_generations(keep=gen)
+    # The previous generation stays until the next build: a Library opened on it (a running
+    # `sendqa serve`) keeps answering until it is reopened.
+    st.drop_generations(keep={gen, man.generation} if man else {gen})
 
     report.generation = gen
     report.letters = len(letters)
     report.passages = sum(lt.passages for lt, _ in letters)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _previous(st: Store, current: int) -> set[int]:
+    older = [g for g in st.generations() if g < current]
+    return {max(older)} if older else set()
 
 
 def _letter_extra(lt: Letter) -> dict:

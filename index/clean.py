@@ -14,7 +14,7 @@ from index.headings import HEADING_START_RE, is_heading_line, match_heading
 BULLET_RE = re.compile(r"^(?:[-•◼■▪●◦▶*]|\uf0b7|\uf0a7)\s+")
 _LABEL_RE = re.compile(r"^[A-Z][A-Za-z ]{2,40}:\s")
 _FOOTER_RES = (
-    re.compile(r"^Area SEND (?:inspection|monitoring)[^\n]{0,120}report:[^\n]*$", re.I),
+    re.compile(r"^(?:Area SEND\s+)?(?:inspection|monitoring)[^\n]{0,120}?report:[^\n]*$", re.I),
     re.compile(r"^Page \d+(?: of \d+)?$", re.I),
     re.compile(r"^\d{1,3}$"),
     re.compile(r"^This page is intentionally left blank$", re.I),
@@ -45,7 +45,7 @@ def strip_footers(lines: list[str]) -> list[str]:
             continue
         skip_date = False
         if any(r.match(s) for r in _FOOTER_RES):
-            skip_date = s.lower().startswith("area send")
+            skip_date = "report:" in s.lower()
             continue
         out.append(line)
     return out
@@ -98,6 +98,8 @@ def unwrap(lines: list[str]) -> list[str]:
         blank = False
     if cur:
         paras.append(cur)
+    # a stray bullet glyph or rule on its own line is not a paragraph
+    paras = [p for p in paras if any(ch.isalnum() for ch in p)]
     return _split_run_in_headings(paras)
 
 

@@ -24,9 +24,12 @@ class ParsedLetter:
     warnings: tuple[str, ...] = ()
 
 
-def letter_id_for(text: str) -> str:
-    """Identity of a letter: a hash of its canonical text and the parser version."""
-    return hashlib.sha256(f"{PARSER_VERSION}\n{text}".encode()).hexdigest()[:16]
+def letter_id_for(text: str, settings: ChunkSettings | None = None) -> str:
+    """Identity of a letter as indexed: its canonical text, the parser version and the
+    chunk settings, so changing either re-chunks and re-embeds instead of being ignored."""
+    c = settings or ChunkSettings()
+    key = f"{PARSER_VERSION}|{c.min_words}|{c.max_words}\n{text}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def parse_text(raw: str, source: str, settings: ChunkSettings | None = None,
@@ -35,7 +38,7 @@ def parse_text(raw: str, source: str, settings: ChunkSettings | None = None,
     loc = locate_letter(clean_text(raw))
     meta = parse_metadata(loc)
     text = loc.text
-    lid = letter_id_for(text)
+    lid = letter_id_for(text, settings)
     sections = split_sections(text, kind=meta.kind)
     chunks = chunk_letter(text, sections, min_words=settings.min_words, max_words=settings.max_words)
     passages = tuple(

@@ -126,9 +126,9 @@ class Store:
                 gens.add(int(m.group(2)))
         return gens
 
-    def drop_generations(self, keep: int | None) -> None:
+    def drop_generations(self, keep: set[int]) -> None:
         for g in self.generations():
-            if g != keep:
+            if g not in keep:
                 for kind in ("passages", "letters"):
                     try:
                         self.client.delete_collection(f"sendqa_{kind}_g{g}")

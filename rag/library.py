@@ -69,13 +69,12 @@ class Library:
         lib = cls(store=st, manifest=man, settings=settings, embedder=embedder, letters=letters,
                   passages=passages, matrix=matrix,
                   collection=st.passages_collection(man.generation))
-        embedder.embed_query("warm up")
-        # Split every letter into sentences in the background, so the first set question
-        # on a large collection does not pay for it.
-        threading.Thread(target=lib._warm, name="sendqa-warm", daemon=True).start()
         return lib
 
-    def _warm(self) -> None:
+    def warm(self) -> None:
+        """Load the embedding model and split every letter into sentences now, so the first
+        question does not pay for it (a server calls this at start; the CLI does not)."""
+        self.embedder.embed_query("warm up")
         for lid in list(self._letters):
             self.sentences(lid)
 
@@ -135,8 +134,9 @@ class Library:
 
     def retrieve_dense(self, query: str, *, k: int = 10, **filters: Any) -> list[Passage]:
         qvec = self.embedder.embed_query(query)
+        scope = self._scope(**filters)
         return [self.index.with_score(i, s)
-                for i, s in self.index.dense_topk(qvec, self._scope(**filters), k)]
+                for i, s in self.index.dense_topk(qvec, scope, k, self._in_scope(scope))]
 
     def retrieve_bm25(self, query: str, *, k: int = 10, **filters: Any) -> list[Passage]:
         scope = self._scope(**filters)

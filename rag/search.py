@@ -111,14 +111,28 @@ class HybridIndex:
         return [(int(idx[i]), float(score[i])) for i in best]
 
     # -- top-k search ------------------------------------------------------------------
-    def dense_topk(self, qvec: np.ndarray, scope: Scope, k: int) -> list[tuple[int, float]]:
+    def dense_topk(self, qvec: np.ndarray, scope: Scope, k: int,
+                   idx: Sequence[int]) -> list[tuple[int, float]]:
         """Nearest passages by Chroma's HNSW index, with the scope pushed into ``where``."""
         if self.collection is None or not self.passages:
             return []
-        got = self.collection.query(query_embeddings=[qvec.tolist()], n_results=max(1, k),
-                                    where=scope.where(), include=["distances"])
+        try:
+            got = self.collection.query(query_embeddings=[qvec.tolist()], n_results=max(1, k),
+                                        where=scope.where(), include=["distances"])
+        except Exception as exc:  # noqa: BLE001 - e.g. the generation was replaced and removed
+            log.warning("Chroma query failed (%s); searching the in-memory matrix instead", exc)
+            return self.dense_memory(qvec, idx, k)
         return [(self.pos[pid], 1.0 - float(d))
                 for pid, d in zip(got["ids"][0], got["distances"][0], strict=True) if pid in self.pos]
+
+    def dense_memory(self, qvec: np.ndarray, idx: Sequence[int], k: int) -> list[tuple[int, float]]:
+        """Exact nearest passages among ``idx`` from the in-memory matrix."""
+        if not len(idx):
+            return []
+        idx = np.asarray(idx)
+        s = self.dense_scores(qvec)[idx]
+        order = np.argsort(-s, kind="stable")[:k]
+        return [(int(idx[i]), float(s[i])) for i in order]
 
     def bm25_topk(self, query: str, idx: Sequence[int], k: int) -> list[tuple[int, float]]:
         if not len(idx):
@@ -131,7 +145,7 @@ class HybridIndex:
     def hybrid_topk(self, query: str, qvec: np.ndarray, scope: Scope, idx: Sequence[int],
                     k: int) -> list[tuple[int, float]]:
         n = max(self.candidates, k)
-        dense = self.dense_topk(qvec, scope, n)
+        dense = self.dense_topk(qvec, scope, n, idx)
         sparse = self.bm25_topk(query, idx, n)
         score: dict[int, float] = {}
         for ranked in (dense, sparse):

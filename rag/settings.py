@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 
 def default_store() -> Path:
