@@ -52,7 +52,7 @@ def _by_outcome(q: Query, letters: list[Letter], book: CitationBook) -> SweepRes
             ns = _cite_meta(book, lt, keys)
             res.findings.append(Finding(lt.area, lt.id, lt.year, "yes", tuple(ns),
                                         f"outcome: {OUTCOME_LABELS[q.outcome]}"))
-            res.lines[lt.id] = " ".join(f"[{n}]" for n in ns)
+            res.lines[lt.id] = " ".join(f'"{book.quote(n)}" [{n}]' for n in ns)
         else:
             label = OUTCOME_LABELS.get(lt.outcome or "", "no outcome stated")
             res.findings.append(Finding(lt.area, lt.id, lt.year, "no", (), f"outcome: {label}"))
@@ -66,7 +66,7 @@ def _by_scope(q: Query, letters: list[Letter], book: CitationBook) -> SweepResul
         ns = _cite_meta(book, lt, ("dates",))
         res.findings.append(Finding(lt.area, lt.id, lt.year, "yes", tuple(ns),
                                     f"inspected {lt.dates_label()}"))
-        res.lines[lt.id] = f"inspected {lt.dates_label()} " + " ".join(f"[{n}]" for n in ns)
+        res.lines[lt.id] = " ".join(f'"{book.quote(n)}" [{n}]' for n in ns)
     return res
 
 

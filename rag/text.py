@@ -28,7 +28,7 @@ say says said find found finding findings mention mentioned mentions carried too
 taken give given show shown state stated describe described happen happened identify
 pupil pupils child children young people person families family carers staff put get got
 change changed changes view views change how figure figures data statistic statistics
-share""".split()) | frozenset("""
+share compare compared comparison comparing versus against contrast""".split()) | frozenset("""
 identified year years time latest recent earlier joint framework framework's result resulted
 whose where say there were was
 """.split())
