@@ -38,7 +38,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 
 eval: install
-	$(VENV)/bin/sendqa eval --corpus data --out out --baselines
+	$(VENV)/bin/sendqa eval --corpus data/corpus --out out --baselines
 
 bench: install
 	$(PY) benchmarks/index_bench.py

@@ -99,7 +99,7 @@ def main() -> int:
         store = args.store
         if store is None:
             store = Path(tmp) / "store25"
-            build_index([ROOT / "data"], store=store)
+            build_index([ROOT / "data" / "corpus"], store=store)
         lib = Library.open(store)
         lib.ask(lookups[0])  # warm caches (sentence splits, BM25)
         for q in sets:

@@ -52,7 +52,7 @@ def main() -> int:
     from index.build import build_index, discover
     from index.embed import Embedder
 
-    data = ROOT / "data"
+    data = ROOT / "data" / "corpus"
     files, _ = discover([data])
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "store"

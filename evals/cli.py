@@ -24,7 +24,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         "--store",
         metavar="DIR",
         help="an existing index (default: $SENDQA_STORE "
-        "or .sendqa/store, built from data/ if missing)",
+        "or .sendqa/store, built from data/corpus/ if missing)",
     )
     src.add_argument(
         "--corpus",

@@ -51,10 +51,10 @@ class EvalResult:
 def bundled_corpus() -> Path:
     """The sample corpus shipped in the repository's data/ folder."""
     for base in (Path(__file__).resolve().parent.parent, Path.cwd()):
-        if (base / "data").is_dir():
-            return base / "data"
+        if (base / "data" / "corpus").is_dir():
+            return base / "data" / "corpus"
     raise FileNotFoundError(
-        "No bundled corpus: run from the sendqa checkout (it has data/) or pass --corpus DIR."
+        "No bundled corpus: run from the sendqa checkout (it has data/corpus/) or pass --corpus DIR."
     )
 
 
@@ -145,6 +145,9 @@ def run_eval(
         problems = validate_evidence(cases, lib)
         if problems and not allow_missing_evidence:
             raise GoldError(gold_path, problems)
+        warm = getattr(lib, "warm", None)
+        if callable(warm):  # load the model before timing, as a server does at start
+            warm()
         letters = {letter.id: letter for letter in lib.letters()}
         texts = {lid: lib.letter_text(lid) for lid in letters}
         results = [

@@ -16,7 +16,7 @@ from pathlib import Path
 from rag.errors import SendQAError
 from rag.settings import default_store
 
-BUNDLED = Path(__file__).resolve().parent.parent / "data"
+BUNDLED = Path(__file__).resolve().parent.parent / "data" / "corpus"
 
 
 def _store_args(p: argparse.ArgumentParser) -> None:
@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("index", help="build or update the index from letters (.txt .md .pdf)")
-    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: bundled data/)")
+    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: the bundled data/corpus/)")
     _store_args(p)
     p.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -15,5 +15,5 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from index.build import build_index
 
     store = tmp_path_factory.mktemp("built") / "store"
-    build_index([ROOT / "data"], store=store)
+    build_index([ROOT / "data" / "corpus"], store=store)
     return store

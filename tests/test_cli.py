@@ -15,8 +15,8 @@ from index.parse import parse_file
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-RUTLAND = ROOT / "data/reports/rutland_03-august-2023.pdf"
-WARRINGTON = ROOT / "data/reports/warrington_05-may-2023.pdf"
+RUTLAND = ROOT / "data/corpus/reports/rutland_03-august-2023.pdf"
+WARRINGTON = ROOT / "data/corpus/reports/warrington_05-may-2023.pdf"
 LETTER_KEYS = {"id", "area", "framework", "kind", "outcome", "inspection_start", "inspection_end",
                "letter_date", "source", "passages"}
 

@@ -26,7 +26,7 @@ from rag.errors import StoreMismatch, StoreNotFound
 from rag.settings import PARSER_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+DATA = ROOT / "data" / "corpus"
 RUTLAND = DATA / "reports/rutland_03-august-2023.pdf"  # 26 passages
 WARRINGTON = DATA / "reports/warrington_05-may-2023.pdf"  # 27 passages
 CORNWALL = DATA / "reports/cornwall_05-may-2023.pdf"  # 28 passages

@@ -21,7 +21,7 @@ from index.parse import parse_file
 from rag.errors import InputRejected
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+DATA = ROOT / "data" / "corpus"
 D = dt.date
 
 # file: (area, framework, kind, outcome, inspection_start, inspection_end, letter_date, lead)

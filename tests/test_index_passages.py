@@ -16,7 +16,7 @@ from index.sections import Para, Section, paragraphs, split_sections
 from rag.settings import ChunkSettings
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+DATA = ROOT / "data" / "corpus"
 DOCS = sorted(str(p.relative_to(DATA)) for p in DATA.rglob("*") if p.suffix in (".txt", ".pdf"))
 CHUNK = ChunkSettings()
 _SENTENCE_END = re.compile(r"[.!?;]\s+(?=[A-Z\"'(\d])")

@@ -19,8 +19,8 @@ from index.parse import parse_file
 from rag.errors import StoreNotFound
 
 ROOT = Path(__file__).resolve().parent.parent
-RUTLAND = ROOT / "data/reports/rutland_03-august-2023.pdf"
-WARRINGTON = ROOT / "data/reports/warrington_05-may-2023.pdf"
+RUTLAND = ROOT / "data/corpus/reports/rutland_03-august-2023.pdf"
+WARRINGTON = ROOT / "data/corpus/reports/warrington_05-may-2023.pdf"
 CHROMA = Path(sys.executable).parent / "chroma"
 
 

@@ -40,6 +40,11 @@ def browser(tmp_path):
     opts.binary_location = str(CHROMIUM)
     for flag in FLAGS + [f"--user-data-dir={tmp_path / 'chromium-profile'}"]:
         opts.add_argument(flag)
+    (tmp_path / "downloads").mkdir()
+    opts.add_experimental_option("prefs", {
+        "download.default_directory": str(tmp_path / "downloads"),
+        "download.prompt_for_download": False,
+    })
     driver = webdriver.Chrome(options=opts, service=Service(executable_path=str(CHROMEDRIVER)))
     driver.set_page_load_timeout(60)
     yield driver
@@ -73,6 +78,22 @@ def _no_alert(driver) -> None:
         driver.switch_to.alert  # noqa: B018 - an open alert means a script ran
 
 
+IN_VIEW_JS = """
+const r = arguments[0].getBoundingClientRect();
+return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
+"""
+
+
+def _pick_citation(driver, area: str) -> None:
+    """Choose the first cited passage from ``area`` in the 'Open a cited passage' menu."""
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.CSS_SELECTOR, "#cite-pick input").click()
+    options = _wait(driver, lambda d: d.find_elements(
+        By.CSS_SELECTOR, "#cite-pick li[data-testid=dropdown-option]"), 10)
+    next(o for o in options if area in o.text).click()
+
+
 def _shot(driver, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / name
@@ -81,7 +102,7 @@ def _shot(driver, name: str) -> Path:
     return path
 
 
-def test_dmo_question_shows_worcestershire_evidence(browser, built_store):
+def test_dmo_question_shows_worcestershire_evidence(browser, built_store, tmp_path):
     from selenium.webdriver.common.by import By
 
     from rag import Library
@@ -95,6 +116,16 @@ def test_dmo_question_shows_worcestershire_evidence(browser, built_store):
         _wait(browser, lambda d: "Worcestershire" in d.find_element(By.ID, "chat").text, 30)
         _shot(browser, "browser-dmo.png")
         print(f"screenshot: {SHOTS / 'browser-dmo.png'}", file=sys.stderr)
+        # The answer downloads as CSV, with the quote.
+        browser.find_element(By.ID, "download-csv").click()
+        csv_file = _wait(browser, lambda d: next(iter((tmp_path / "downloads").glob("*.csv")), None), 30)
+        assert DMO_QUOTE in _wait(browser, lambda d: csv_file.read_text(encoding="utf-8"), 10)
+        # The cited span opens in the Letters tab, highlighted and scrolled into view.
+        _pick_citation(browser, "Worcestershire")
+        mark = _wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#reader mark#sq-hl"), 30)
+        assert DMO_QUOTE in mark.text
+        _wait(browser, lambda d: d.execute_script(IN_VIEW_JS, mark), 15)
+        _shot(browser, "browser-dmo-reader.png")
 
 
 def test_letter_with_html_is_shown_as_text_in_the_browser(browser, tmp_path):
@@ -114,9 +145,7 @@ def test_letter_with_html_is_shown_as_text_in_the_browser(browser, tmp_path):
             assert not browser.find_elements(By.CSS_SELECTOR, f"{where} img[src='x']")
             assert not browser.find_elements(By.CSS_SELECTOR, f"{where} script")
         # Open the cited span in the Letters tab's reader: highlighted, still text.
-        browser.find_element(By.CSS_SELECTOR, "#cite-pick input").click()
-        _wait(browser, lambda d: d.find_elements(
-            By.CSS_SELECTOR, "#cite-pick li[data-testid=dropdown-option]"), 10)[0].click()
+        _pick_citation(browser, "Herefordshire")
         mark = _wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#reader mark#sq-hl"), 30)
         assert "<script>alert(1)</script>" in browser.find_element(By.ID, "reader").text
         assert mark.text

@@ -192,3 +192,16 @@ def test_login_required_when_auth_is_set():
         assert out["citations"]
     finally:
         demo.close()
+
+
+def test_warm_up_never_raises():
+    from ui.cli import warm_up
+
+    class Broken(FakeLibrary):
+        def ask(self, question, **kw):
+            raise RuntimeError("cold")
+
+    warm_up(Broken())
+    lib = FakeLibrary()
+    warm_up(lib)
+    assert len(lib.calls) == 2

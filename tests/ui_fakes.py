@@ -44,7 +44,7 @@ WORCS_LETTER = Letter(
     id="worcs-2018", area="Worcestershire", framework="joint_2016", kind="inspection",
     outcome="wsoa_required", inspection_start=dt.date(2018, 3, 5),
     inspection_end=dt.date(2018, 3, 9), letter_date=dt.date(2018, 5, 2),
-    source="data/letters/worcs.txt", content_hash="abc", passages=3,
+    source="data/corpus/letters/worcs.txt", content_hash="abc", passages=3,
 )
 _B1 = WORCS_TEXT[WORCS_TEXT.index("- There"):WORCS_TEXT.index("gap.") + 4]
 _B2 = WORCS_TEXT[WORCS_TEXT.index("- Parents"):WORCS_TEXT.index("survey.") + 7]

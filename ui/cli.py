@@ -12,11 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rag.errors import InputRejected, SendQAError, StoreNotFound
+from rag.errors import InputRejected, SendQAError, StoreMismatch, StoreNotFound
 from rag.settings import default_store
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data"
+BUNDLED_DATA = Path(__file__).resolve().parent.parent / "data" / "corpus"
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -33,9 +33,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
                    help="index directory (default $SENDQA_STORE or .sendqa/store)")
     p.add_argument("--chroma-url", default=None, help="a Chroma server to use instead of the store")
     p.add_argument("--data", type=Path, default=None,
-                   help="corpus indexed on first run (default: the bundled data/ folder)")
+                   help="corpus indexed on first run (default: the bundled data/corpus/ folder)")
     p.add_argument("--concurrency", type=int, default=4,
                    help="questions answered at once (minimum 4)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--llm-url", help="word answers with an OpenAI-compatible server, e.g. "
+                   "http://127.0.0.1:8080/v1 (validated; extractive fallback)")
+    g.add_argument("--llm-model", help="word answers with a local GGUF file (llm-local extra)")
     p.set_defaults(func=run)
     return p
 
@@ -43,31 +47,69 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 def _data_dir(arg: Path | None) -> Path:
     if arg is not None:
         return arg
-    return BUNDLED_DATA if BUNDLED_DATA.is_dir() else Path("data")
+    return BUNDLED_DATA if BUNDLED_DATA.is_dir() else Path("data") / "corpus"
 
 
-def open_library(store: Path, *, chroma_url: str | None, data: Path) -> Any:
-    """Open the index at ``store``; on first run build it from ``data`` (with progress)."""
+def _built_from(store: Path, chroma_url: str | None, data: Path) -> bool:
+    """Was the index at ``store`` built from files under ``data`` only?"""
+    from index.store import Store, connect
+
+    st = Store(connect(store, chroma_url))
+    man = st.require_manifest()
+    root = data.resolve()
+    sources = [Path(lt.source).resolve() for lt, _ in st.read_letters(man.generation)]
+    return bool(sources) and all(src.is_relative_to(root) for src in sources)
+
+
+def open_library(store: Path, *, chroma_url: str | None, data: Path, settings: Any = None) -> Any:
+    """Open the index at ``store``; on first run build it from ``data`` (with progress).
+
+    An index that an older sendqa built from ``data`` alone is rebuilt; one that holds
+    other letters is left alone and the error says how to rebuild it."""
     from rag import Library
 
+    rebuild = False
     try:
-        return Library.open(store, chroma_url=chroma_url)
+        return Library.open(store, chroma_url=chroma_url, settings=settings)
     except StoreNotFound:
         if not data.is_dir():
             raise StoreNotFound(
                 f"No index at {store} and no corpus at {data} to build one from; "
                 "pass --data DIR or run `sendqa index` first."
             ) from None
-    print(f"No index at {store} yet: building it over {data} (first run, a few minutes)...",
-          file=sys.stderr, flush=True)
+        print(f"No index at {store} yet: building it over {data} (first run, a few minutes)...",
+              file=sys.stderr, flush=True)
+    except StoreMismatch as exc:
+        if not (data.is_dir() and _built_from(store, chroma_url, data)):
+            raise
+        rebuild = True
+        print(f"{exc}. It holds only letters from {data}: rebuilding it (a few minutes)...",
+              file=sys.stderr, flush=True)
     from index.build import build_index
 
-    report = build_index([data], store=store, chroma_url=chroma_url, progress=True)
+    report = build_index([data], store=store, chroma_url=chroma_url, progress=True, rebuild=rebuild)
     print(f"Index built at {store}: {report.letters} letters, {report.passages} passages.",
           file=sys.stderr, flush=True)
     for source, reason in report.skipped:
         print(f"  skipped {source}: {reason}", file=sys.stderr)
-    return Library.open(store, chroma_url=chroma_url)
+    return Library.open(store, chroma_url=chroma_url, settings=settings)
+
+
+WARM_UP_QUESTIONS = ("How many children were waiting for a special school place?",
+                     "Which areas lacked a DMO?")
+
+
+def warm_up(lib: Any) -> None:
+    """Load the model, split the letters into sentences, and ask a lookup and a set question
+    once, so the first user does not pay for lazy loading."""
+    warm = getattr(lib, "warm", None)
+    if callable(warm):
+        warm()
+    for question in WARM_UP_QUESTIONS:
+        try:
+            lib.ask(question)
+        except Exception:  # a failed warm-up only costs the first user some time
+            logging.getLogger(__name__).warning("warm-up question failed", exc_info=True)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     from ui.service import parse_auth
 
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         auth = parse_auth(os.environ.get("SENDQA_AUTH"))
     except InputRejected as exc:
@@ -87,22 +129,33 @@ def run(args: argparse.Namespace) -> int:
               "network can use it. Set SENDQA_AUTH=user:password to require one.", file=sys.stderr)
     store = args.store or default_store()
     try:
-        lib = open_library(store, chroma_url=args.chroma_url, data=_data_dir(args.data))
+        from rag.settings import LLMSettings, Settings
+
+        settings = Settings(llm=LLMSettings(url=getattr(args, "llm_url", None),
+                                            model_path=getattr(args, "llm_model", None)))
+        lib = open_library(store, chroma_url=args.chroma_url, data=_data_dir(args.data),
+                           settings=settings)
     except SendQAError as exc:
         print(f"sendqa serve: {exc}", file=sys.stderr)
         return 1
+    warm_up(lib)
     demo = build_app(lib, concurrency=args.concurrency)
     try:
-        launch(demo, host=args.host, port=args.port, auth=auth)
+        _, url, _ = launch(demo, host=args.host, port=args.port, auth=auth, block=False,
+                           quiet=True)
     except OSError as exc:
         print(f"sendqa serve: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        pass
+    login = " (login required)" if auth else ""
+    print(f"sendqa is serving at {url}{login}. Press Ctrl+C to stop.", flush=True)
+    demo.block_thread()
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
+    for key, value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"),
+                       ("TOKENIZERS_PARALLELISM", "false")):
+        os.environ.setdefault(key, value)
     parser = argparse.ArgumentParser(prog="python -m ui")
     sub = parser.add_subparsers(dest="command", required=True)
     register(sub)

@@ -72,15 +72,15 @@ def parse_filters(areas: Any = None, since: Any = None, until: Any = None,
     return Filters(picked, lo, hi, framework)
 
 
-def check_question(question: Any) -> str:
+def check_question(question: Any, limit: int = MAX_QUESTION_CHARS) -> str:
     """The stripped question, or InputRejected with a message a person can act on."""
     text = str(question or "").strip()
     if not text:
         raise InputRejected("Please type a question.")
-    if len(text) > MAX_QUESTION_CHARS:
+    if len(text) > limit:
         raise InputRejected(
             f"Your question is {len(text):,} characters long; questions are limited to "
-            f"{MAX_QUESTION_CHARS:,} characters. Please shorten it."
+            f"{limit:,} characters. Please shorten it."
         )
     return text
 
@@ -109,6 +109,9 @@ class AskService:
 
     def __init__(self, lib: Any, *, files_dir: Path | None = None) -> None:
         self.lib = lib
+        settings = getattr(lib, "settings", None)
+        self.max_chars = getattr(getattr(settings, "answer", None), "max_question_chars",
+                                 MAX_QUESTION_CHARS)
         self.letters: list[Letter] = list(lib.letters())
         self.areas: list[str] = sorted(lib.areas())
         self.years: list[int] = sorted({lt.year for lt in self.letters if lt.year})
@@ -123,8 +126,17 @@ class AskService:
         self.files_dir = files_dir
 
     def ask(self, question: Any, filters: Filters) -> Answer:
-        """Check the question and ask the library; raises InputRejected / SendQAError."""
-        return self.lib.ask(check_question(question), **filters.kwargs())
+        """Check the question and ask the library; raises InputRejected / SendQAError.
+
+        With an LLM configured in the library's settings, the answer is reworded by it and
+        validated (rag.synthesis); the extractive answer is the fallback."""
+        answer = self.lib.ask(check_question(question, self.max_chars), **filters.kwargs())
+        llm = getattr(getattr(self.lib, "settings", None), "llm", None)
+        if llm is not None and (llm.url or llm.model_path):
+            from rag.synthesis import synthesise
+
+            answer = synthesise(self.lib, answer)
+        return answer
 
     def letter(self, letter_id: str) -> Letter:
         try:

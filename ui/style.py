@@ -22,11 +22,13 @@ tr.sq-verdict-yes td:nth-child(3) { font-weight: 700; }
 .sq-meta { margin: 0 0 8px 0; font-size: 0.9rem; }
 """
 
-# Runs when the reader loads; after every new value it scrolls to the highlighted span.
+# Runs when the reader mounts (tabs mount lazily, so possibly with a value already set)
+# and after every new value: scrolls the highlighted span into view.
 SCROLL_TO_MARK_JS = """
 const go = () => {
   const m = element.querySelector('#sq-hl');
   if (m) { m.scrollIntoView({block: 'center'}); }
 };
+setTimeout(go, 250);
 watch('value', () => { setTimeout(go, 250); });
 """
