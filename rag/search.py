@@ -19,7 +19,6 @@ from rag.text import stems
 from rag.types import Letter, Passage
 
 log = logging.getLogger(__name__)
-logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,7 @@ class HybridIndex:
                  candidates: int = 50) -> None:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
         self.passages = passages
         self.matrix = matrix
         self.collection = collection
