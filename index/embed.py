@@ -41,6 +41,9 @@ class Embedder:
                 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
                 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()  # "Loading weights" bars on every start
 
                 _MODELS[self.id] = SentenceTransformer(model_path(), device=self.settings.device)
             return _MODELS[self.id]
