@@ -53,7 +53,7 @@ _OUTCOME_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("inconsistent", re.compile(r"inconsistent\s+experiences", re.I)),
     ("insufficient_progress", re.compile(r"(?:insufficient|not\s+(?:made\s+)?(?:sufficient|enough))\s+progress", re.I)),
     ("sufficient_progress", re.compile(r"\bsufficient\s+progress", re.I)),
-    ("no_wsoa", re.compile(r"(?:no|not|without)\s+(?:a\s+)?(?:written\s+statement\s+of\s+action|wsoa)\b.*(?:required|needed)?", re.I)),
+    ("no_wsoa", re.compile(r"\b(?:no|not|without|n't)\b(?:\s+\w+){0,3}?\s+(?:a\s+)?(?:written\s+statement\s+of\s+action|wsoa)\b", re.I)),
     ("wsoa_required", re.compile(r"(?:written\s+statement\s+of\s+action|wsoa)", re.I)),
 )
 _OUTCOME_FRAME = {

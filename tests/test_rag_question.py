@@ -68,6 +68,8 @@ def test_outcome_questions_are_recognised() -> None:
     assert parse_question("Which inspections required a written statement of action?", AREAS).outcome == "wsoa_required"
     assert parse_question("Which areas had widespread or systemic failings?", AREAS).outcome == "systemic"
     assert parse_question("Which revisits found sufficient progress?", AREAS).outcome == "sufficient_progress"
+    assert parse_question("Which areas did not need a written statement of action?", AREAS).outcome == "no_wsoa"
+    assert parse_question("Which inspections ended without a WSOA?", AREAS).outcome == "no_wsoa"
     assert parse_question("Which areas lacked a DMO?", AREAS).outcome is None
 
 
