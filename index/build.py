@@ -132,7 +132,8 @@ def build_index(
     todo = [p for pl in fresh for p in pl.passages]
     report.tokens = sum(len(p.text.split()) for p in todo)
     bar = _progress(progress, len(todo))
-    vectors = embedder.embed([p.text for p in todo], on_batch=bar) if todo else np.zeros((0, embedder.dim))
+    on_batch = bar.update if hasattr(bar, "update") else bar
+    vectors = embedder.embed([p.text for p in todo], on_batch=on_batch) if todo else np.zeros((0, embedder.dim))
     if hasattr(bar, "close"):
         bar.close()
     st.add_passages(pcol, todo, vectors, {pl.letter.id: _letter_extra(pl.letter) for pl in fresh})
@@ -178,14 +179,5 @@ def _progress(progress: bool | Callable[[int, int], None], total: int):
     if progress and total:
         from tqdm import tqdm
 
-        bar = tqdm(total=total, unit="passage", desc="embedding")
-
-        class _Bar:
-            def __call__(self, n: int) -> None:
-                bar.update(n)
-
-            def close(self) -> None:
-                bar.close()
-
-        return _Bar()
+        return tqdm(total=total, unit="passage", desc="embedding")
     return None

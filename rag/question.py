@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rag.areas import known_area_names
 from rag.glossary import Term, concept_forms, word_term
-from rag.text import FRAME_WORDS, NEG_CUES, POS_CUES, STOPWORDS, stem, stem_string, tokens
+from rag.text import FRAME_WORDS, NEG_CUES, POS_CUES, STOPWORDS, stem, stem_string
 
 Polarity = int  # -1 asks for criticism, +1 for praise, 0 for any mention
 
@@ -181,7 +181,7 @@ def _topic(q: Query, text: str) -> None:
     frame = {stem(w) for w in FRAME_WORDS | STOPWORDS}
     outcome_frame = {stem(w) for w in _OUTCOME_FRAME} if q.outcome else set()
     polarity = 0
-    raw = [w for w in s.split()]
+    raw = s.split()
     words: list[str] = []
     sets = q.intent in ("set", "count")
     for w in raw:
@@ -215,4 +215,3 @@ def _topic(q: Query, text: str) -> None:
             terms.append(term)
     q.terms = terms
     q.polarity = polarity
-    _ = tokens  # re-exported helper kept for callers
