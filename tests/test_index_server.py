@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sendqa_cli import free_port, sendqa
+from sendqa_cli import free_port, http_server, sendqa
 
 from index.build import build_index
 from index.parse import parse_file
@@ -24,17 +21,6 @@ WARRINGTON = ROOT / "data/corpus/reports/warrington_05-may-2023.pdf"
 CHROMA = Path(sys.executable).parent / "chroma"
 
 
-def _heartbeat(url: str) -> bool:
-    for path in ("/api/v2/heartbeat", "/api/v1/heartbeat"):
-        try:
-            with urllib.request.urlopen(url + path, timeout=2) as resp:
-                if resp.status == 200:
-                    return True
-        except OSError:
-            continue
-    return False
-
-
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not CHROMA.exists():
@@ -42,29 +28,10 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = tmp_path_factory.mktemp("chroma")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    log = (base / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(base / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not _heartbeat(url):
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited with {proc.returncode}: "
-                            f"{(base / 'server.log').read_text(errors='replace')[-2000:]}")
-            if time.monotonic() > deadline:
-                pytest.fail("chroma run gave no heartbeat within 60 s")
-            time.sleep(0.25)
+    cmd = [str(CHROMA), "run", "--path", str(base / "db"), "--host", "127.0.0.1", "--port", str(port)]
+    beats = [url + "/api/v2/heartbeat", url + "/api/v1/heartbeat"]
+    with http_server(cmd, beats, base / "server.log", timeout=60):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=15)
-        log.close()
 
 
 def _docs(dest: Path) -> Path:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sendqa_cli import free_port, http_server
 
 from rag import Library
 from rag.settings import LLMSettings, Settings
@@ -38,44 +37,16 @@ def _gguf() -> Path:
     return files[0]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def llm_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     pytest.importorskip("llama_cpp", reason="needs the llm-local extra (make install-llm)")
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("llm") / "server.log").open("w+")  # a pipe would fill and block it
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(_gguf()), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
+    port = free_port()
     url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError("llama_cpp.server exited: " + log.read()[-2000:])
-            try:
-                urllib.request.urlopen(url + "/models", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("llama_cpp.server did not start in 120 s")
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(_gguf()), "--host", "127.0.0.1",
+           "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"]
+    with http_server(cmd, [url + "/models"], tmp_path_factory.mktemp("llm") / "server.log",
+                     timeout=120):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def _check_guarantees(lib: Library, extractive, final) -> None:
@@ -113,7 +84,7 @@ def test_cli_with_llm_url(built_store: Path, llm_url: str) -> None:
 
 
 def test_unreachable_server_falls_back_with_a_note(built_store: Path) -> None:
-    port = _free_port()
+    port = free_port()
     lib = Library.open(built_store, settings=Settings(
         llm=LLMSettings(url=f"http://127.0.0.1:{port}/v1", timeout_s=5)))
     extractive = lib.ask("Which areas lacked a DMO?")
