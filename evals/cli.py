@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
-from evals.gold import GoldError
-from evals.thresholds import ThresholdError, check_thresholds
+from evals.gold import GoldError, resolve_gold, suite_name
+from evals.thresholds import ThresholdError, check_thresholds, load_thresholds
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -15,10 +16,18 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "eval",
         help="score answers against a gold suite (and baselines), write a report",
-        description="Run a gold JSONL suite through sendqa and write out/report.md, "
-        "out/results.json and out/report.png.",
+        description="Run gold JSONL suites through sendqa and write out/report.md, "
+        "out/results.json and out/report.png; with several --gold, one index serves them all "
+        "and each suite's files go to out/SUITE/.",
     )
-    p.add_argument("--gold", metavar="FILE", help="gold JSONL (default: evals/gold/seed.jsonl)")
+    p.add_argument(
+        "--gold",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="gold JSONL, or a bundled suite's name: seed, dev, heldout (repeatable; "
+        "default: seed)",
+    )
     src = p.add_mutually_exclusive_group()
     src.add_argument(
         "--store",
@@ -82,14 +91,24 @@ class _Bars:
 
 
 def run(args: argparse.Namespace) -> int:
-    from evals.report import summary_rows, text_table, write_report
-    from evals.runner import run_eval
+    from evals.report import (
+        suites_rows,
+        summary_rows,
+        text_table,
+        write_report,
+        write_suites_table,
+    )
+    from evals.runner import run_suites
     from rag import SendQAError
 
+    golds = args.gold or [None]
     bars = None if args.no_progress else _Bars()
     try:
-        result = run_eval(
-            args.gold,
+        if args.check:  # a suite without bounds fails now, not after the run
+            for gold in golds:
+                load_thresholds(args.thresholds, suite_name(resolve_gold(gold)))
+        results = run_suites(
+            golds,
             store=args.store,
             corpus=args.corpus,
             baselines=args.baselines,
@@ -97,7 +116,12 @@ def run(args: argparse.Namespace) -> int:
             allow_missing_evidence=args.allow_missing_evidence,
             on_progress=bars,
         )
-        failures = check_thresholds(result.summary, args.thresholds) if args.check else []
+        failures = {
+            r.meta["suite"]: check_thresholds(r.summary, args.thresholds, r.meta["suite"])
+            if args.check
+            else []
+            for r in results
+        }
     except GoldError as e:
         print(f"error: {e}", file=sys.stderr)
         if any("evidence quote" in p or "no indexed document" in p for p in e.problems):
@@ -113,22 +137,35 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if bars is not None:
             bars.close()
-    paths = write_report(result, args.out)
-    for problem in result.gold_problems:
-        print(f"warning: {problem}", file=sys.stderr)
-    print(text_table(summary_rows(result)))
-    s = result.summary
-    print(
-        f"\n{s['passed']}/{s['questions']} questions passed. Wrote "
-        + ", ".join(str(p) for p in paths.values())
-    )
-    if failures:
-        print("\nthreshold check FAILED:", file=sys.stderr)
-        for f in failures:
+    several = len(results) > 1
+    for r in results:
+        suite = r.meta["suite"]
+        out = Path(args.out) / suite if several else Path(args.out)
+        paths = write_report(r, out)
+        if several:
+            print(f"\n== {suite} ({r.meta['gold']})")
+        for problem in r.gold_problems:
+            print(f"warning: {suite}: {problem}", file=sys.stderr)
+        print(text_table(summary_rows(r)))
+        s = r.summary
+        print(
+            f"\n{s['passed']}/{s['questions']} questions passed. Wrote "
+            + ", ".join(str(p) for p in paths.values())
+        )
+    if several:
+        checked = failures if args.check else None
+        path = write_suites_table(results, checked, args.out)
+        print("\n" + text_table(suites_rows(results, checked)))
+        print(f"Wrote {path}")
+    failed = {suite: f for suite, f in failures.items() if f}
+    for suite, found in failed.items():
+        print(f"\nthreshold check FAILED for {suite}:", file=sys.stderr)
+        for f in found:
             print(f"  {f}", file=sys.stderr)
+    if failed:
         return 1
     if args.check:
-        print("threshold check passed")
+        print("threshold check passed" + (f" for {', '.join(failures)}" if several else ""))
     return 0
 
 

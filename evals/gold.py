@@ -23,12 +23,43 @@ REQUIRED = (
     "must_mention",
     "evidence",
 )
+OPTIONAL = ("history",)
+"""``history``: the earlier user questions of the same chat, oldest first (a follow-up)."""
 _AREA_LISTS = ("expected_areas", "allowed_areas", "forbidden_areas")
+
+
+def gold_dir() -> Path:
+    """Where the suites shipped with the package live (seed, dev, heldout)."""
+    return Path(__file__).resolve().parent / "gold"
 
 
 def default_gold() -> Path:
     """The seed suite shipped with the package."""
-    return Path(__file__).resolve().parent / "gold" / "seed.jsonl"
+    return gold_dir() / "seed.jsonl"
+
+
+def bundled_suites() -> list[str]:
+    """Names of the suites shipped with the package, e.g. ``['dev', 'heldout', 'seed']``."""
+    return sorted(p.stem for p in gold_dir().glob("*.jsonl"))
+
+
+def resolve_gold(arg: str | Path | None) -> Path:
+    """A gold file from ``--gold``: an existing path, else a bundled suite's name
+    (``dev`` or ``dev.jsonl``: evals/gold/dev.jsonl), else the path as given (so that
+    loading it reports it missing). None: the seed suite."""
+    if arg is None:
+        return default_gold()
+    path = Path(arg)
+    if path.exists() or len(path.parts) != 1:
+        return path
+    bundled = gold_dir() / (path.name if path.suffix == ".jsonl" else f"{path.name}.jsonl")
+    return bundled if bundled.is_file() else path
+
+
+def suite_name(path: str | Path | None) -> str:
+    """A suite's name: its gold file's name without ``.jsonl`` (``seed`` by default).
+    It picks the suite's section of the thresholds file and its report folder."""
+    return Path(path).stem if path is not None else default_gold().stem
 
 
 class GoldError(ValueError):
@@ -62,6 +93,8 @@ class GoldCase:
     must_mention: tuple[str, ...]
     evidence: tuple[Evidence, ...]
     line: int = 0
+    history: tuple[str, ...] = ()
+    """Earlier user questions of the same chat, oldest first; empty: a fresh chat."""
 
     @property
     def is_set(self) -> bool:
@@ -102,6 +135,16 @@ def _evidence(value: Any, errs: list[str]) -> tuple[Evidence, ...]:
     return tuple(out)
 
 
+def _history(value: Any, errs: list[str]) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+        errs.append(
+            "'history' must be a list of non-empty strings "
+            "(the earlier questions of the chat, oldest first)"
+        )
+        return ()
+    return tuple(x.strip() for x in value)
+
+
 def _overlaps(case: dict[str, tuple[str, ...]], errs: list[str]) -> None:
     keys = {k: {area_key(a) for a in case[k]} for k in _AREA_LISTS}
     for a, b in (
@@ -122,7 +165,7 @@ def parse_case(obj: Any) -> tuple[GoldCase | None, list[str]]:
     missing = [k for k in REQUIRED if k not in obj]
     if missing:
         errs.append(f"missing key(s): {', '.join(missing)}")
-    unknown = sorted(set(obj) - set(REQUIRED))
+    unknown = sorted(set(obj) - set(REQUIRED) - set(OPTIONAL))
     if unknown:
         errs.append(f"unknown key(s): {', '.join(unknown)} (a typo?)")
     if missing:
@@ -134,6 +177,7 @@ def parse_case(obj: Any) -> tuple[GoldCase | None, list[str]]:
         errs.append(f"unknown kind {obj['kind']!r}; use one of {', '.join(KINDS)}")
     lists = {k: _str_list(obj, k, errs) for k in (*_AREA_LISTS, "must_mention")}
     evidence = _evidence(obj["evidence"], errs)
+    history = _history(obj.get("history", []), errs)
     _overlaps(lists, errs)
     if obj["kind"] == "unanswerable" and lists["expected_areas"]:
         errs.append("an unanswerable case cannot have expected_areas")
@@ -149,6 +193,7 @@ def parse_case(obj: Any) -> tuple[GoldCase | None, list[str]]:
         forbidden_areas=lists["forbidden_areas"],
         must_mention=lists["must_mention"],
         evidence=evidence,
+        history=history,
     )
     return case, []
 

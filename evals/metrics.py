@@ -336,6 +336,19 @@ def must_mention(text: str, items: Sequence[str]) -> Score:
     return Score(len(items) - len(missing), len(items), reason)
 
 
+_MARKER = re.compile(r"\[\d+(?:\s*[,;\u2013-]\s*\d+)*\]")
+_WORDY = re.compile(r"[^\W_]")
+
+
+def answer_words(text: str) -> int:
+    """Words in an answer's text, citation markers (``[3]``, ``[1, 2]``) left out.
+
+    A word is a whitespace-separated token holding a letter or digit, so Markdown bullets,
+    emphasis marks and dashes standing alone do not count; "2019-2025" is one word.
+    """
+    return sum(1 for tok in _MARKER.sub(" ", text).split() if _WORDY.search(tok))
+
+
 def abstention(answerable: bool, abstained: bool) -> Score:
     """1 when an unanswerable question abstains or an answerable one does not."""
     if answerable:

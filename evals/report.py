@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.scoring import RETRIEVAL_KEYS, SUMMARY_KEYS
+from evals.metrics import percentile
+from evals.scoring import LOOKUP_WORD_KEYS, RETRIEVAL_KEYS, SUMMARY_KEYS
 
 LABELS = {
     "set_f1": "set F1 (aggregation, temporal, count)",
@@ -21,10 +22,17 @@ LABELS = {
     "abstention_accuracy": "abstention accuracy",
     "latency_p50_ms": "latency p50 (ms)",
     "latency_p95_ms": "latency p95 (ms)",
+    "words_p50": "answer words, median (all kinds)",
+    "words_p90": "answer words, p90 (all kinds)",
+    "lookup_words_p50": "lookup answer words, median",
+    "lookup_words_p90": "lookup answer words, p90",
     "retrieval_area_recall": "retrieval: expected areas present",
     "retrieval_evidence_recall": "retrieval: gold quotes present",
     "retrieval_precision": "retrieval: on-area passages",
 }
+WORD_BINS = (20, 40, 60, 80, 120, 200)
+"""Upper edges of the answer-length histogram's bins (words); the last bin is open."""
+
 CHART_KEYS = (
     "set_f1",
     "evidence_recall",
@@ -37,9 +45,12 @@ CHART_KEYS = (
 
 
 def fmt(value: Any, key: str = "") -> str:
-    """A figure for a table: shares to 3 places, milliseconds whole, None as n/a."""
+    """A figure for a table: shares to 3 places, milliseconds and words whole (a median's
+    half kept), None as n/a."""
     if value is None:
         return "n/a"
+    if "words" in key:
+        return f"{value:g}"
     if key.endswith("_ms"):
         return f"{value:.1f}" if value < 10 else f"{value:.0f}"
     if isinstance(value, float):
@@ -51,7 +62,7 @@ def summary_rows(result: Any) -> list[list[str]]:
     """Header plus one row per figure: sendqa beside each baseline."""
     names = list(result.baselines)
     rows = [["figure", "sendqa", *names]]
-    for key in (*SUMMARY_KEYS, *RETRIEVAL_KEYS):
+    for key in (*SUMMARY_KEYS, *LOOKUP_WORD_KEYS, *RETRIEVAL_KEYS):
         rows.append(
             [
                 LABELS[key],
@@ -95,7 +106,12 @@ def render_markdown(result: Any) -> str:
         "",
         f"Gold: `{meta.get('gold')}`; {meta.get('source')}; {meta.get('letters')} documents; "
         f"{s['questions']} questions, {s['passed']} passed; run {meta.get('date')} "
-        f"in {meta.get('elapsed_s')} s.",
+        f"in {meta.get('elapsed_s')} s"
+        + (
+            f" (opening or building the index: {meta['setup_s']} s)."
+            if meta.get("setup_s")
+            else "."
+        ),
         "",
         "Answer-level figures apply to sendqa only (the baselines do not answer). The "
         "retrieval rows score sendqa's cited spans and each baseline's passages alike.",
@@ -112,6 +128,15 @@ def render_markdown(result: Any) -> str:
     if result.gold_problems:
         parts += ["", "## Gold problems", ""] + [f"- {p}" for p in result.gold_problems]
     parts += ["", "## By kind", "", md_table(_kind_rows(s.get("by_kind", {})))]
+    parts += [
+        "",
+        "## Answer length",
+        "",
+        "Words in each answer's text, citation markers not counted; the bins count answers. "
+        "Issue 9's bar: lookups' median <= 80 words with key facts >= 0.85.",
+        "",
+        md_table(length_rows(result.questions)),
+    ]
     parts += ["", "## Questions", "", md_table(_question_rows(result.questions)), ""]
     return "\n".join(parts)
 
@@ -126,6 +151,8 @@ def _kind_rows(by_kind: dict[str, dict[str, Any]]) -> list[list[str]]:
         "abstention_accuracy",
         "forbidden_violations",
         "latency_p50_ms",
+        "words_p50",
+        "words_p90",
     )
     rows = [["kind", "questions", "passed", *keys]]
     for kind, f in by_kind.items():
@@ -136,7 +163,9 @@ def _kind_rows(by_kind: dict[str, dict[str, Any]]) -> list[list[str]]:
 
 
 def _question_rows(questions: Sequence[Any]) -> list[list[str]]:
-    rows = [["id", "line", "kind", "result", "set F1", "evidence", "key facts", "ms", "why"]]
+    rows = [
+        ["id", "line", "kind", "result", "set F1", "evidence", "key facts", "words", "ms", "why"]
+    ]
     for q in questions:
         sc = q.scores
         rows.append(
@@ -148,11 +177,101 @@ def _question_rows(questions: Sequence[Any]) -> list[list[str]]:
                 fmt(sc["set_f1"].value) if "set_f1" in sc else "",
                 fmt(sc["evidence_recall"].value) if "evidence_recall" in sc else "",
                 fmt(sc["must_mention"].value) if "must_mention" in sc else "",
+                "" if q.words is None else str(q.words),
                 f"{q.latency_ms:.0f}",
                 "; ".join(q.reasons) if q.reasons else "",
             ]
         )
     return rows
+
+
+def _bin_labels() -> list[str]:
+    lows = (0, *(b + 1 for b in WORD_BINS))
+    labels = [f"{lo}-{hi}" for lo, hi in zip(lows, WORD_BINS, strict=False)]
+    return labels + [f">{WORD_BINS[-1]}"]
+
+
+def histogram(words: Sequence[int]) -> list[int]:
+    """How many of ``words`` fall in each bin of ``WORD_BINS`` (plus the open last bin)."""
+    counts = [0] * (len(WORD_BINS) + 1)
+    for w in words:
+        counts[next((i for i, hi in enumerate(WORD_BINS) if w <= hi), len(WORD_BINS))] += 1
+    return counts
+
+
+def length_rows(questions: Sequence[Any]) -> list[list[str]]:
+    """Answer length per kind (lookups first, then all): median, p90, max and a histogram."""
+    by_kind: dict[str, list[int]] = {}
+    for q in questions:
+        if q.words is not None:
+            by_kind.setdefault(q.case.kind, []).append(q.words)
+    order = sorted(by_kind, key=lambda k: (k != "lookup", k))
+    groups = [(k, by_kind[k]) for k in order] + [("all", [w for k in order for w in by_kind[k]])]
+    rows = [["kind", "answers", "median", "p90", "max", *_bin_labels()]]
+    for kind, words in groups:
+        rows.append(
+            [
+                kind,
+                str(len(words)),
+                fmt(percentile(words, 50), "words"),
+                fmt(percentile(words, 90), "words"),
+                str(max(words)) if words else "n/a",
+                *(str(n) for n in histogram(words)),
+            ]
+        )
+    return rows
+
+
+SUITE_KEYS = (
+    "set_f1",
+    "evidence_recall",
+    "must_mention",
+    "by_kind.unanswerable.abstention_accuracy",
+    "forbidden_violations",
+    "lookup_words_p50",
+    "lookup_words_p90",
+)
+
+
+def suites_rows(results: Sequence[Any], failures: dict[str, list[str]] | None) -> list[list[str]]:
+    """One row per suite of a multi-suite run: headline figures and the gate's verdict
+    (``failures`` by suite; None: no check was run)."""
+    from evals.thresholds import figure
+
+    heads = ["set F1", "evidence", "key facts", "abstention", "forbidden", "lookup words p50"]
+    rows = [["suite", "questions", "passed", *heads, "lookup words p90", "gate"]]
+    for r in results:
+        suite = r.meta.get("suite", "")
+        gate = "not run" if failures is None else ("FAIL" if failures.get(suite) else "pass")
+        rows.append(
+            [
+                suite,
+                str(r.summary["questions"]),
+                str(r.summary["passed"]),
+                *(fmt(figure(r.summary, k), k) for k in SUITE_KEYS),
+                gate,
+            ]
+        )
+    return rows
+
+
+def write_suites_table(
+    results: Sequence[Any], failures: dict[str, list[str]] | None, out: str | Path
+) -> Path:
+    """``out/summary.md``: the suites side by side, each linking its own report."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    lines = ["# sendqa evaluation: suites", "", md_table(suites_rows(results, failures)), ""]
+    for r in results:
+        suite = r.meta.get("suite", "")
+        lines.append(
+            f"- `{suite}`: `{r.meta.get('gold')}`, report [{suite}/report.md]({suite}/report.md)"
+        )
+        for f in (failures or {}).get(suite, []):
+            lines.append(f"  - gate: {f}")
+    path = out / "summary.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def render_png(result: Any, path: Path) -> None:

@@ -21,13 +21,19 @@ SUMMARY_KEYS = (
     "abstention_accuracy",
     "latency_p50_ms",
     "latency_p95_ms",
+    "words_p50",
+    "words_p90",
 )
-"""The stable keys of results.json ``summary`` (more follow them, never fewer)."""
+"""The stable keys of results.json ``summary`` and of each ``by_kind`` entry (more follow
+them, never fewer). ``words_*``: answer length in words (``metrics.answer_words``)."""
+
+LOOKUP_WORD_KEYS = ("lookup_words_p50", "lookup_words_p90")
+"""Top-level summary only: ``by_kind.lookup``'s answer length (None without lookups)."""
 
 RETRIEVAL_KEYS = ("retrieval_area_recall", "retrieval_evidence_recall", "retrieval_precision")
 """Figures on which sendqa and the baselines are compared like with like."""
 
-SHARE_KEYS = tuple(k for k in SUMMARY_KEYS if not k.startswith(("latency", "forbidden")))
+SHARE_KEYS = tuple(k for k in SUMMARY_KEYS if not k.startswith(("latency", "forbidden", "words")))
 
 
 @dataclass
@@ -40,6 +46,8 @@ class QuestionResult:
     abstained: bool = False
     yes_areas: tuple[str, ...] = ()
     citations: int = 0
+    words: int | None = None
+    """Words in the answer text without citation markers; None when the ask failed."""
     error: str | None = None
     reasons: list[str] = field(default_factory=list)
     baselines: dict[str, dict[str, m.Score]] = field(default_factory=dict)
@@ -62,6 +70,7 @@ class QuestionResult:
             "forbidden_violations": list(self.violations),
             "latency_ms": _round(self.latency_ms, 1),
             "answer": self.answer_text,
+            "words": self.words,
             "abstained": self.abstained,
             "yes_areas": list(self.yes_areas),
             "citations": self.citations,
@@ -125,6 +134,7 @@ def score_answer(
         scores=scores,
         violations=m.forbidden_hits(yes, case.forbidden_areas),
         answer_text=answer.text,
+        words=m.answer_words(answer.text),
         abstained=answer.abstained,
         yes_areas=tuple(yes),
         citations=len(m.dedupe(cited)),
@@ -175,16 +185,24 @@ def aggregate(results: Sequence[QuestionResult]) -> dict[str, Any]:
     latencies = [r.latency_ms for r in results if r.error is None]
     out["latency_p50_ms"] = _round(m.percentile(latencies, 50), 1)
     out["latency_p95_ms"] = _round(m.percentile(latencies, 95), 1)
+    words = [r.words for r in results if r.words is not None]
+    out["words_p50"] = _round(m.percentile(words, 50), 1)
+    out["words_p90"] = _round(m.percentile(words, 90), 1)
     out["questions"] = len(results)
     out["passed"] = sum(r.passed for r in results)
     return {k: out[k] for k in (*SUMMARY_KEYS, *RETRIEVAL_KEYS, "questions", "passed")}
 
 
 def summarise(results: Sequence[QuestionResult]) -> dict[str, Any]:
-    """``aggregate`` over all questions plus ``by_kind``: the same figures per kind."""
+    """``aggregate`` over all questions, the lookups' answer length (``LOOKUP_WORD_KEYS``)
+    and ``by_kind``: the same figures per kind."""
     summary = aggregate(results)
     kinds = sorted({r.case.kind for r in results})
-    summary["by_kind"] = {k: aggregate([r for r in results if r.case.kind == k]) for k in kinds}
+    by_kind = {k: aggregate([r for r in results if r.case.kind == k]) for k in kinds}
+    lookup = by_kind.get("lookup", {})
+    summary["lookup_words_p50"] = lookup.get("words_p50")
+    summary["lookup_words_p90"] = lookup.get("words_p90")
+    summary["by_kind"] = by_kind
     return summary
 
 

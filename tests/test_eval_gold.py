@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from evals.gold import KINDS, GoldError, load_gold, parse_lines, validate_evidence
+from evals.gold import (
+    KINDS,
+    GoldError,
+    bundled_suites,
+    gold_dir,
+    load_gold,
+    parse_lines,
+    resolve_gold,
+    validate_evidence,
+)
 
 
 def good(**kw) -> dict:
@@ -44,11 +53,59 @@ def test_seed_suite_loads():
     assert len({c.id for c in cases}) == len(cases)
 
 
+@pytest.mark.parametrize("suite", ["seed", "dev", "heldout"])
+def test_bundled_suites_load(suite):
+    path = gold_dir() / f"{suite}.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path.name} is not written yet")
+    cases = load_gold(path)
+    assert {c.kind for c in cases} <= set(KINDS)
+    assert len({c.id for c in cases}) == len(cases)
+
+
+def test_dev_suite_has_follow_ups():
+    cases = load_gold(gold_dir() / "dev.jsonl")
+    follow_ups = [c for c in cases if c.history]
+    assert len(follow_ups) >= 6
+    assert all(c.id.startswith("dev-fu-") for c in follow_ups)
+    assert {"seed", "dev"} <= set(bundled_suites())
+
+
 def test_good_line_parses():
     [case] = parse_lines(lines(good()))
     assert case.expected_areas == ("Worcestershire",)
     assert case.evidence[0].year == 2018
     assert case.is_set and case.answerable
+
+
+def test_history_is_optional_and_kept_in_order():
+    [fresh, follow_up] = parse_lines(
+        lines(good(), good(id="q2", history=["  Which areas lacked a DMO? ", "And a DCO?"]))
+    )
+    assert fresh.history == ()
+    assert follow_up.history == ("Which areas lacked a DMO?", "And a DCO?")
+
+
+@pytest.mark.parametrize(
+    "history", ["Which areas lacked a DMO?", [1], ["ok", ""], [["nested"]], None, {"q": "x"}]
+)
+def test_history_must_be_a_list_of_strings(history):
+    [msg] = problems(good(), good(id="q2", history=history))
+    assert msg == (
+        "line 2: 'history' must be a list of non-empty strings "
+        "(the earlier questions of the chat, oldest first)"
+    )
+
+
+def test_resolve_gold_takes_paths_and_bundled_names(tmp_path: Path, monkeypatch):
+    assert resolve_gold(None) == gold_dir() / "seed.jsonl"
+    assert resolve_gold("dev") == gold_dir() / "dev.jsonl"
+    assert resolve_gold("dev.jsonl") == gold_dir() / "dev.jsonl"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dev.jsonl").write_text("")
+    assert resolve_gold("dev.jsonl") == Path("dev.jsonl")  # an existing file wins
+    assert resolve_gold("nope") == Path("nope")  # left for load_gold to report missing
+    assert resolve_gold("sub/dev.jsonl") == Path("sub/dev.jsonl")
 
 
 def test_malformed_json_reports_its_line():

@@ -277,6 +277,32 @@ def test_area_recall():
     assert not m.area_recall([w], []).applies
 
 
+# --- answer length -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", 0),
+        ("Dudley.", 1),
+        ("Dudley has a DMO [1].", 4),
+        ("Yes [1][2], and no [3, 4] [5-6] [7\u20138].", 3),
+        ("- **Dudley** (2019-2025): *improved* [2]\n- Bury", 4),
+        ("Checked 25 of 25 letters in scope.", 7),
+        ("The [DMO] post.", 3),  # only numbered markers are citation markers
+        ("a \u2014 b | c", 3),
+    ],
+)
+def test_answer_words(text, words):
+    assert m.answer_words(text) == words
+
+
+def test_answer_words_ignores_only_the_markers():
+    plain = "Worcestershire has no designated medical officer in post."
+    cited = "Worcestershire has no designated [1] medical officer in post [2][3]."
+    assert m.answer_words(cited) == m.answer_words(plain) == 8
+
+
 # --- abstention, latency, aggregation -------------------------------------------------
 
 
@@ -378,6 +404,9 @@ def test_summary_aggregates_by_kind_and_counts_violations():
     assert s["must_mention"] == 0.0
     assert s["by_kind"]["lookup"]["questions"] == 1
     assert s["by_kind"]["aggregation"]["passed"] == 1
+    assert good.words == 1 and refused.words is None
+    assert s["words_p50"] == 1.0 and s["by_kind"]["lookup"]["words_p50"] is None
+    assert s["lookup_words_p50"] is None  # the one lookup was refused: nothing measured
     assert list(aggregate([good]))[:11] == [
         "set_f1",
         "set_precision",
@@ -391,3 +420,21 @@ def test_summary_aggregates_by_kind_and_counts_violations():
         "latency_p50_ms",
         "latency_p95_ms",
     ]
+
+
+def test_lookup_answer_length_median_and_p90():
+    results = []
+    for i, n in enumerate([10, 20, 30, 40, 200]):
+        ans = answer(text=" ".join(["word"] * n) + " [1]")
+        c = case("lookup", id=f"l{i}", expected_areas=("Worcestershire",), must_mention=())
+        results.append(score_answer(c, ans, cited_of(ans), TEXTS))
+    long_set = answer(text=" ".join(["w"] * 500))
+    results.append(score_answer(case(id="s"), long_set, cited_of(long_set), TEXTS))
+    s = summarise(results)
+    assert [r.words for r in results] == [10, 20, 30, 40, 200, 500]
+    assert s["lookup_words_p50"] == 30.0
+    assert s["lookup_words_p90"] == pytest.approx(136.0)  # 40 + 0.6 * (200 - 40)
+    assert s["by_kind"]["lookup"]["words_p50"] == 30.0
+    assert s["by_kind"]["aggregation"]["words_p50"] == 500.0
+    assert s["words_p50"] == 35.0  # all kinds
+    assert results[0].to_dict()["words"] == 10
