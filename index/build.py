@@ -1,10 +1,13 @@
 """Build or update an index: incremental by content, atomic by generation.
 
-``build_index`` makes the index mirror the given files: new and changed letters are
-embedded, unchanged ones are carried over without re-embedding, letters whose files
-vanished are dropped. A file that fails to parse is reported and skipped; if it was
-indexed before, its previous version is kept. Nothing is visible to readers until the
-new generation is complete (see index/store.py).
+``build_index`` adds and updates: new and changed letters are embedded, unchanged ones are
+carried over without re-embedding, letters whose files vanished from a path named in this
+run are dropped, letters from paths not named stay (``mirror=True``: the index becomes
+exactly the named paths). A file that cannot be used is reported and skipped; if it was
+indexed before, its previous version is kept. A run with no usable letter publishes
+nothing (index/sources.py has the rules). One build writes to a store at a time
+(index/lock.py). Nothing is visible to readers until the new generation is complete (see
+index/store.py).
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ from pathlib import Path
 import numpy as np
 
 from index.embed import Embedder
-from index.load import SUFFIXES
+from index.lock import lock_folder, pinned_generations, store_lock
 from index.parse import ParsedLetter, parse_file
-from index.store import Manifest, Store, connect, now_iso
-from rag.errors import InputRejected
+from index.sources import Plan, plan, scan
+from index.store import Manifest, Store, check_store_folder, connect, now_iso
+from rag.errors import InputRejected, StoreNotFound
+from rag.sentences import sentence_spans
 from rag.settings import PARSER_VERSION, Settings
+from rag.stance import StanceModel
 from rag.types import Letter
 
 log = logging.getLogger(__name__)
@@ -33,6 +39,7 @@ class BuildReport:
     letters: int = 0
     passages: int = 0
     embedded: int = 0
+    sentences: int = 0
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
@@ -46,17 +53,9 @@ class BuildReport:
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
-    files: list[Path] = []
-    missing: list[tuple[str, str]] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
-        elif p.is_file():
-            files.append(p)
-        else:
-            missing.append((str(p), "no such file or folder; check the path"))
-    return files, missing
+    """The letter files under ``paths`` and (path, reason) for what could not be read."""
+    found = scan(paths)
+    return found.files, found.skipped
 
 
 def build_index(
@@ -65,32 +64,66 @@ def build_index(
     store: Path | str | None = None,
     chroma_url: str | None = None,
     rebuild: bool = False,
+    mirror: bool = False,
     settings: Settings | None = None,
     progress: bool | Callable[[int, int], None] = False,
+    wait: float = 0.0,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildReport:
+    """Add and update the letters under ``paths`` (``mirror``/``rebuild``: exactly them).
+
+    Raises NothingToIndex when no path yields a usable letter, StoreBusy when another
+    build holds the store for longer than ``wait`` seconds (``on_wait`` is told once),
+    StoreDamaged / StoreMismatch for a store it cannot use; nothing is changed then."""
     t0 = time.perf_counter()
     settings = settings or Settings()
     report = BuildReport()
-    files, report.skipped = discover(paths)
+    found = scan(paths)
+    report.skipped = list(found.skipped)
 
     parsed: dict[str, ParsedLetter] = {}
     failed_sources: set[str] = set()
-    for f in files:
+    usable: list[str] = []
+    for f in found.files:
         try:
             pl = parse_file(f, settings.chunk)
         except InputRejected as exc:
             report.skipped.append((str(f), str(exc)))
             failed_sources.add(str(f))
             continue
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops a build
+            log.debug("parsing %s failed", f, exc_info=True)
+            reason = " ".join(f"{exc.__class__.__name__}: {exc}".split())[:200]
+            report.skipped.append((str(f), f"could not be read ({reason})"))
+            failed_sources.add(str(f))
+            continue
+        usable.append(str(f))
         for w in pl.warnings:
             report.warnings.append((str(f), w))
         if pl.letter.id in parsed:
             report.duplicates.append((str(f), parsed[pl.letter.id].letter.source))
             continue
         parsed[pl.letter.id] = pl
+    rules = plan(found, usable, failed_sources, mirror=mirror or rebuild, skipped=report.skipped)
 
+    if store is None and not chroma_url:
+        raise StoreNotFound("no store given")
+    if not chroma_url:
+        check_store_folder(Path(store), create=True)
+    folder = lock_folder(store, chroma_url)
+    with store_lock(folder, where=chroma_url or str(store), wait=wait, on_wait=on_wait):
+        return _publish(report, parsed, rules, folder, store=store, chroma_url=chroma_url,
+                        rebuild=rebuild, settings=settings, progress=progress, t0=t0)
+
+
+def _publish(report: BuildReport, parsed: dict[str, ParsedLetter], rules: Plan, folder: Path, *,
+             store: Path | str | None, chroma_url: str | None, rebuild: bool,
+             settings: Settings, progress: bool | Callable[[int, int], None],
+             t0: float) -> BuildReport:
+    """Write and publish the new generation; the caller holds the store's write lock."""
     embedder = Embedder(settings.embed)
     st = Store(connect(store, chroma_url, create=True))
+    pinned = pinned_generations(folder)
     man = st.manifest()
     if man is not None and not rebuild:
         man.check(embedder.id, embedder.dim, PARSER_VERSION)
@@ -98,8 +131,9 @@ def build_index(
     if man is not None and not rebuild and man.generation in st.generations():
         old = {lt.id: (lt, text) for lt, text in st.read_letters(man.generation)}
 
-    # A file that fails now but was indexed before keeps its previous letter.
-    kept = {lid for lid, (lt, _) in old.items() if lt.source in failed_sources and lid not in parsed}
+    # A file that fails now but was indexed before keeps its previous letter; so do letters
+    # from paths not named in this run (unless mirroring).
+    kept = {lid for lid, (lt, _) in old.items() if lid not in parsed and rules.keeps(lt)}
     target = set(parsed) | kept
     carried = target & set(old)
     fresh = [parsed[lid] for lid in sorted(target - carried)]
@@ -115,29 +149,54 @@ def build_index(
         report.generation = man.generation
         report.letters = len(old)
         report.passages = sum(lt.passages for lt, _ in old.values())
-        st.drop_generations(keep={man.generation, *_previous(st, man.generation)})
+        st.drop_generations(keep={man.generation, *_previous(st, man.generation), *pinned})
         report.seconds = time.perf_counter() - t0
         return report
 
     gen = max(st.generations() | {man.generation if man else 0}) + 1
-    st.drop_generations(keep={man.generation} if man else set())  # what an interrupted build left
+    # what an interrupted build left (under the lock, no other build is writing one now)
+    st.drop_generations(keep=({man.generation} if man else set()) | pinned)
     pcol = st.passages_collection(gen, create=True)
     lcol = st.letters_collection(gen, create=True)
 
     if carried:
-        passages, vecs = st.read_passages(man.generation, letter_ids=carried)
+        table = st.read_table(man.generation, letter_ids=carried)
         extra = {lid: _letter_extra(old[lid][0]) for lid in carried}
-        st.add_passages(pcol, passages, vecs, extra)
+        st.add_passages(pcol, table.passages, table.matrix, extra, sentences={
+            p.id: (sp, sv) for p, sp, sv in zip(table.passages, table.sentence_spans,
+                                                table.sentence_vectors, strict=True)})
 
     todo = [p for pl in fresh for p in pl.passages]
+    spans = [sentence_spans(p.text, p.start) for p in todo]
+    sent_texts = [p.text[a - p.start: b - p.start] for p, sp in zip(todo, spans, strict=True)
+                  for a, b in sp]
     report.tokens = sum(len(p.text.split()) for p in todo)
-    bar = _progress(progress, len(todo))
+    bar = _progress(progress, len(sent_texts))
     on_batch = bar.update if hasattr(bar, "update") else bar
-    vectors = embedder.embed([p.text for p in todo], on_batch=on_batch) if todo else np.zeros((0, embedder.dim))
+    # Each sentence is embedded once; a passage's vector is the normalised mean of its
+    # sentences' vectors (the model reads at most 256 tokens, so embedding a long passage
+    # whole would drop its tail, and embedding both would double the build time).
+    svecs = embedder.embed(sent_texts, on_batch=on_batch)
     if hasattr(bar, "close"):
         bar.close()
-    st.add_passages(pcol, todo, vectors, {pl.letter.id: _letter_extra(pl.letter) for pl in fresh})
+    by_passage: dict[str, tuple[list[tuple[int, int]], np.ndarray]] = {}
+    vectors = np.zeros((len(todo), embedder.dim), dtype=np.float32)
+    k = 0
+    for i, (p, sp) in enumerate(zip(todo, spans, strict=True)):
+        mine = svecs[k: k + len(sp)]
+        by_passage[p.id] = (sp, mine)
+        k += len(sp)
+        vectors[i] = mine.mean(axis=0) if len(sp) else embedder.embed([p.text])[0]
+        vectors[i] /= max(float(np.linalg.norm(vectors[i])), 1e-9)
+    st.add_passages(pcol, todo, vectors, {pl.letter.id: _letter_extra(pl.letter) for pl in fresh},
+                    sentences=by_passage)
+    # The stance model learns from every sentence of the new generation (see rag/stance.py).
+    labelled = [(by_passage[p.id][1], p.stance) for p in todo]
+    if carried:
+        labelled += [(sv, p.stance) for p, sv in zip(table.passages, table.sentence_vectors, strict=True)]
+    st.put_stance(gen, train_stance(labelled).to_json())
     report.embedded = len(todo)
+    report.sentences = len(sent_texts)
 
     letters: list[tuple[Letter, str]] = []
     for lid in sorted(target):
@@ -149,13 +208,23 @@ def build_index(
     st.commit(Manifest(gen, embedder.id, embedder.dim, PARSER_VERSION, now_iso()))
     # The previous generation stays until the next build: a Library opened on it (a running
     # `sendqa serve`) keeps answering until it is reopened.
-    st.drop_generations(keep={gen, man.generation} if man else {gen})
+    # Generations a live reader pinned (index/lock.py) stay too.
+    st.drop_generations(keep=({gen, man.generation} if man else {gen}) | pinned_generations(folder))
 
     report.generation = gen
     report.letters = len(letters)
     report.passages = sum(lt.passages for lt, _ in letters)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def train_stance(labelled: list[tuple[np.ndarray, str]]) -> StanceModel:
+    """Fit the sentence stance model on (sentence vectors of a passage, passage stance)."""
+    rows = [(v, stance) for vecs, stance in labelled for v in vecs]
+    if not rows:
+        return StanceModel.from_sections(np.zeros((0, 384), np.float32), [])
+    return StanceModel.from_sections(np.vstack([np.asarray(v, np.float32) for v, _ in rows]),
+                                     [stance for _, stance in rows])
 
 
 def _previous(st: Store, current: int) -> set[int]:
@@ -179,5 +248,5 @@ def _progress(progress: bool | Callable[[int, int], None], total: int):
     if progress and total:
         from tqdm import tqdm
 
-        return tqdm(total=total, unit="passage", desc="embedding")
+        return tqdm(total=total, unit="text", desc="embedding passages and sentences")
     return None

@@ -13,6 +13,7 @@ Stale generations are removed by the next build.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import re
@@ -24,10 +25,11 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from rag.errors import StoreMismatch, StoreNotFound
+from rag.errors import StoreDamaged, StoreMismatch, StoreNotFound
 from rag.types import Letter, Passage, Span, date_from_int, date_int
 
 META = "sendqa_meta"
+SENTENCE_DTYPE = np.float16  # sentence vectors: half precision is ample for cosine ranking
 _GEN_RE = re.compile(r"^sendqa_(passages|letters)_g(\d+)$")
 _PAGE = 2000
 
@@ -55,10 +57,81 @@ def connect(store: Path | str | None = None, chroma_url: str | None = None, *, c
     if store is None:
         raise StoreNotFound("no store given")
     path = Path(store)
-    if not create and not path.exists():
-        raise StoreNotFound(f"no index at {path}; build one with `sendqa index --store {path}`")
-    path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    check_store_folder(path, create=create)
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:  # noqa: BLE001 - whatever Chroma raises, the folder is unusable
+        raise StoreDamaged(_damaged(path, exc)) from exc
+
+
+DB_NAME = "chroma.sqlite3"
+_OURS = (".sendqa-",)  # lock files index/lock.py keeps beside the database
+
+
+def check_store_folder(path: Path, *, create: bool = False) -> None:
+    """Refuse, with a one-line reason, a store path that is not a usable index folder.
+
+    Read-only callers (``create=False``) never create anything; a build (``create=True``)
+    creates a missing folder but never writes into a folder that holds other files."""
+    if path.exists() and not path.is_dir():
+        raise StoreDamaged(f"{path} is a file, not an index folder; give --store a folder "
+                           "(`sendqa index --store DIR` creates it)")
+    if not path.exists():
+        if not create:
+            raise StoreNotFound(f"no index at {path}; build one with `sendqa index --store {path}`")
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreDamaged(f"cannot create the index folder {path} ({_why(exc)}); "
+                               "choose another --store") from exc
+    db = path / DB_NAME
+    try:
+        has_db = db.exists()
+        others = [] if has_db else [e for e in path.iterdir() if not e.name.startswith(_OURS)]
+    except OSError as exc:
+        raise StoreDamaged(f"cannot read the index folder {path} ({_why(exc)}); "
+                           "check its permissions") from exc
+    if not has_db:
+        if others:
+            raise StoreDamaged(f"{path} holds other files and no sendqa index; give --store an "
+                               "empty or new folder")
+        if not create:
+            raise StoreNotFound(f"no index at {path} (the folder is empty); build one with "
+                                f"`sendqa index --store {path}`")
+        return
+    problem = database_problem(db)
+    if problem:
+        raise StoreDamaged(_damaged(path, problem))
+
+
+def database_problem(db: Path) -> str | None:
+    """Why ``db`` is not a whole SQLite database, or None. Cheap (reads 100 bytes): the
+    header must be SQLite's and the file as long as the header says; damage deeper inside
+    shows when Chroma reads it (``Store.manifest`` turns that into StoreDamaged too)."""
+    try:
+        with db.open("rb") as f:
+            head = f.read(100)
+        size = db.stat().st_size
+    except OSError as exc:
+        return f"cannot read {db.name}: {_why(exc)}"
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\x00"):
+        return f"{db.name} is not a database"
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big")
+    counter_valid = head[24:28] == head[92:96]  # the page count is trustworthy
+    if counter_valid and pages and size < pages * page_size:
+        return f"{db.name} is truncated ({size:,} of {pages * page_size:,} bytes)"
+    return None
+
+
+def _damaged(path: Path, why: object) -> str:
+    return (f"the index at {path} is damaged ({why}); move the folder aside and rebuild it "
+            f"with `sendqa index --store {path}`")
+
+
+def _why(exc: OSError) -> str:
+    return (exc.strerror or exc.__class__.__name__).lower()
 
 
 @dataclass(frozen=True)
@@ -93,7 +166,18 @@ class Store:
         return self.client.get_or_create_collection(META, embedding_function=None)
 
     def manifest(self) -> Manifest | None:
-        got = self._meta().get(ids=["manifest"], include=["metadatas"])
+        """The published manifest, or None; reading it creates nothing."""
+        try:
+            meta = self.client.get_collection(META, embedding_function=None)
+            got = meta.get(ids=["manifest"], include=["metadatas"])
+        except Exception as exc:  # noqa: BLE001 - the database itself failed
+            # chromadb.errors is imported only here: a snapshot reader never loads chromadb.
+            from chromadb.errors import NotFoundError
+
+            if isinstance(exc, NotFoundError):
+                return None
+            raise StoreDamaged(f"the index database is damaged ({' '.join(str(exc).split())[:200]}); "
+                               "move the store folder aside and rebuild it with `sendqa index`") from exc
         if not got["ids"]:
             return None
         m = got["metadatas"][0]
@@ -117,6 +201,15 @@ class Store:
             }],
         )
 
+    def put_stance(self, gen: int, model_json: str) -> None:
+        """Keep generation ``gen``'s stance model (rag/stance.py) beside the manifest."""
+        self._meta().upsert(ids=[f"stance_g{gen}"], embeddings=[[0.0]], documents=[model_json],
+                            metadatas=[{"generation": gen}])
+
+    def get_stance(self, gen: int) -> str | None:
+        got = self._meta().get(ids=[f"stance_g{gen}"], include=["documents"])
+        return got["documents"][0] if got["ids"] else None
+
     def generations(self) -> set[int]:
         gens = set()
         for c in self.client.list_collections():
@@ -134,6 +227,7 @@ class Store:
                         self.client.delete_collection(f"sendqa_{kind}_g{g}")
                     except Exception:  # noqa: BLE001 - already gone
                         pass
+                self._meta().delete(ids=[f"stance_g{g}"])
 
     def passages_collection(self, gen: int, *, create: bool = False):
         name = f"sendqa_passages_g{gen}"
@@ -149,6 +243,23 @@ class Store:
         return self.client.get_collection(name, embedding_function=None)
 
     # ---- reading ------------------------------------------------------------------
+    def read_table(self, gen: int, *, letter_ids: Iterable[str] | None = None) -> PassageTable:
+        """Passages with their embeddings and their sentences (spans and vectors)."""
+        col = self.passages_collection(gen)
+        where = {"letter_id": {"$in": sorted(letter_ids)}} if letter_ids is not None else None
+        if letter_ids is not None and not where["letter_id"]["$in"]:
+            return PassageTable([], np.zeros((0, 0), np.float32), [], [])
+        rows = []
+        for ids, docs, metas, embs in _pages(col, ["documents", "metadatas", "embeddings"], where=where):
+            for i, (pid, doc, meta) in enumerate(zip(ids, docs, metas, strict=True)):
+                rows.append((passage_from_meta(pid, doc, meta), embs[i], meta))
+        rows.sort(key=lambda r: r[0].id)
+        matrix = (np.vstack([np.asarray(r[1], dtype=np.float32) for r in rows]) if rows
+                  else np.zeros((0, 0), np.float32))
+        spans = [sentences_from_meta(r[2])[0] for r in rows]
+        vecs = [sentences_from_meta(r[2])[1] for r in rows]
+        return PassageTable([r[0] for r in rows], matrix, spans, vecs)
+
     def read_letters(self, gen: int) -> list[tuple[Letter, str]]:
         col = self.letters_collection(gen)
         out = []
@@ -159,6 +270,7 @@ class Store:
 
     def read_passages(self, gen: int, *, letter_ids: Iterable[str] | None = None,
                       embeddings: bool = True) -> tuple[list[Passage], np.ndarray]:
+        """Passages and their embedding matrix (no sentences; see ``read_table``)."""
         col = self.passages_collection(gen)
         where = {"letter_id": {"$in": sorted(letter_ids)}} if letter_ids is not None else None
         if letter_ids is not None and not where["letter_id"]["$in"]:
@@ -177,15 +289,19 @@ class Store:
         return passages, matrix
 
     # ---- writing ------------------------------------------------------------------
-    def add_passages(self, col, passages: list[Passage], vectors: np.ndarray, extra: dict[str, dict]) -> None:
+    def add_passages(self, col, passages: list[Passage], vectors: np.ndarray, extra: dict[str, dict],
+                     sentences: dict[str, tuple[list[tuple[int, int]], np.ndarray]] | None = None) -> None:
+        """Write passages; ``sentences`` maps a passage id to its sentence spans and vectors."""
         batch = min(1000, self.client.get_max_batch_size())
+        sentences = sentences or {}
         for i in range(0, len(passages), batch):
             part = passages[i: i + batch]
             col.add(
                 ids=[p.id for p in part],
                 documents=[p.text for p in part],
                 embeddings=vectors[i: i + batch].tolist(),
-                metadatas=[passage_meta(p, extra.get(p.letter_id, {})) for p in part],
+                metadatas=[{**passage_meta(p, extra.get(p.letter_id, {})),
+                            **sentences_meta(*sentences.get(p.id, ([], None)))} for p in part],
             )
 
     def add_letters(self, col, letters: list[tuple[Letter, str]]) -> None:
@@ -213,7 +329,34 @@ def _pages(col, include: list[str], where: dict | None = None) -> Iterator[tuple
             return
 
 
+@dataclass
+class PassageTable:
+    """What a reader loads: passages in id order, their embedding matrix, and per passage
+    the absolute spans and float16 vectors of its sentences."""
+
+    passages: list[Passage]
+    matrix: np.ndarray
+    sentence_spans: list[list[tuple[int, int]]]
+    sentence_vectors: list[np.ndarray]
+
+
 # ---- record <-> type conversion (Chroma metadata holds scalars only) ----------------
+def sentences_meta(spans: list[tuple[int, int]], vectors: np.ndarray | None) -> dict[str, Any]:
+    if vectors is None or not len(spans):
+        return {"sents": "[]", "svecs": ""}
+    raw = np.ascontiguousarray(vectors, dtype=SENTENCE_DTYPE).tobytes()
+    return {"sents": json.dumps([[a, b] for a, b in spans]),
+            "svecs": base64.b64encode(raw).decode("ascii")}
+
+
+def sentences_from_meta(m: dict[str, Any]) -> tuple[list[tuple[int, int]], np.ndarray]:
+    spans = [(int(a), int(b)) for a, b in json.loads(m.get("sents") or "[]")]
+    raw = m.get("svecs") or ""
+    if not spans or not raw:
+        return [], np.zeros((0, 0), SENTENCE_DTYPE)
+    vecs = np.frombuffer(base64.b64decode(raw), dtype=SENTENCE_DTYPE).reshape(len(spans), -1)
+    return spans, vecs
+
 def _opt(v: Any) -> Any:
     return "" if v is None else v
 

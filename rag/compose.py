@@ -5,6 +5,10 @@ from __future__ import annotations
 from rag.types import FRAMEWORK_LABELS, Citation, Letter, Passage
 
 CANNOT_ANSWER = "I cannot answer this from the letters in the collection."
+REPHRASE = ("Please rephrase: that question has no words I can search for. Ask about the "
+            "inspection letters, e.g. which areas had long waits for speech and language therapy.")
+CLARIFY = ("I'm not sure what that refers to. Please say which area, year or topic you mean, "
+           "or ask the whole question again.")
 
 
 class CitationBook:

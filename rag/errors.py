@@ -19,3 +19,21 @@ class InputRejected(SendQAError):
 
 class LLMUnavailable(SendQAError):
     """The configured LLM could not be reached or loaded."""
+
+
+class StoreDamaged(SendQAError):
+    """The store path is not a usable index (a file, a damaged database, a foreign folder)."""
+
+
+class StoreBusy(SendQAError):
+    """Another `sendqa index` is writing to the same store."""
+
+
+class NothingToIndex(InputRejected):
+    """The paths given to `sendqa index` hold no usable letter; nothing was changed.
+
+    ``skipped`` lists (file, reason) for the files that were tried."""
+
+    def __init__(self, message: str, skipped: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.skipped = list(skipped or [])

@@ -1,126 +1,75 @@
-"""The SEND vocabulary: acronyms and the phrases they stand for, and close synonyms.
+"""Abbreviations: what an acronym in a question stands for.
 
-Letters write "DMO" in one place and "designated medical officer" in another; a
-question may use either. Each concept lists the surface forms that mean the same
-thing. Used to match question topics against sentences and to expand BM25 queries.
-This is domain knowledge, written once, not tuned to any question.
+Two sources, both expansion only (never a gate on what is on topic):
+- the documents themselves: "designated medical officer (DMO)" defines DMO, harvested
+  from every letter when the library opens (``harvest``);
+- a short table of abbreviations people type that letters rarely define (salt, ot, ep).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+import re
+from collections import Counter
+from collections.abc import Iterable
 
-from rag.text import stem_string
-
-CONCEPTS: dict[str, tuple[str, ...]] = {
-    "dmo": ("dmo", "designated medical officer", "designated medical officers"),
-    "dco": ("dco", "designated clinical officer", "designated clinical officers"),
-    "ehcp": ("ehc plan", "ehcp", "education, health and care plan", "ehc plans", "ehcps",
-             "education health and care plan"),
-    "ehc needs assessment": ("ehc needs assessment", "ehc assessment", "statutory assessment",
-                             "assessment of needs", "needs assessment"),
-    "iass": ("sendiass", "iass", "sendias", "information, advice and support",
-             "information advice and support", "send information, advice and support service",
-             "advice and support service", "impartial advice and support"),
-    "camhs": ("camhs", "child and adolescent mental health", "cypmhs",
-              "children and young people's mental health"),
-    "wsoa": ("wsoa", "written statement of action"),
-    "senco": ("senco", "sencos", "special educational needs coordinator",
-              "special educational needs co-ordinator"),
-    "icb": ("icb", "integrated care board"),
-    "ccg": ("ccg", "clinical commissioning group"),
-    "neet": ("neet", "not in education, employment or training",
-             "not in education, employment and training"),
-    "alternative provision": ("alternative provision", "ap"),
-    "autism": ("autism", "autistic", "asd", "asc", "autism spectrum disorder",
-               "autistic spectrum", "neurodevelopmental", "neurodiversity", "neurodivergent"),
-    "adhd": ("adhd", "attention deficit hyperactivity disorder"),
-    "speech and language": ("speech and language", "salt", "speech, language and communication",
-                            "slt"),
-    "occupational therapy": ("occupational therapy", "occupational therapist", "ot"),
-    "parent carer forum": ("parent carer forum", "pcf", "parent and carer forum",
-                           "parent carers forum"),
-    "local offer": ("local offer",),
-    "part-time timetable": ("part-time timetable", "part-time timetables", "reduced timetable",
-                            "reduced timetables", "part-time", "part time", "reduced hours",
-                            "part-time education"),
-    "covid": ("covid-19", "covid", "pandemic", "coronavirus"),
-    "looked-after children": ("looked-after children", "looked after children", "cla",
-                              "children looked after", "children in care", "cared for children",
-                              "children we care for"),
-    "exclusion": ("exclusion", "exclusions", "excluded"),
-    "special school": ("special school", "special schools", "specialist school",
-                       "specialist schools", "special academy"),
-    "good or outstanding": ("good or outstanding", "outstanding or good", "good or better",
-                            "judged good", "rated good", "judged to be good", "rated as good"),
-    "preparation for adulthood": ("preparation for adulthood", "pfa", "preparing for adulthood",
-                                  "transition to adulthood"),
-    "co-production": ("co-production", "coproduction", "co-produce", "co-produced",
-                      "co-producing"),
-    "joint commissioning": ("joint commissioning", "jointly commission", "jointly commissioned"),
-    "short breaks": ("short breaks", "short break", "respite"),
-    "supported internships": ("supported internship", "supported internships"),
-    "key stage 2": ("key stage 2", "ks2"),
-    "key stage 4": ("key stage 4", "ks4"),
-    "jsna": ("jsna", "joint strategic needs assessment"),
-    "health visiting": ("health visitor", "health visitors", "health visiting"),
-    "elective home education": ("elective home education", "electively home educated", "ehe"),
-    "emotionally based school avoidance": ("emotionally based school avoidance", "ebsa",
-                                           "school avoidance"),
-    "semh": ("semh", "social, emotional and mental health"),
-    "youth justice": ("youth justice", "youth offending", "yos"),
-    "tribunal": ("tribunal", "tribunals", "appeal", "appeals"),
+TYPED: dict[str, str] = {
+    "dmo": "designated medical officer", "dco": "designated clinical officer",
+    "dsco": "designated social care officer", "ehcp": "education, health and care plan",
+    "ehcps": "education, health and care plans", "ehc": "education, health and care",
+    "iass": "information, advice and support service", "sendiass": "information, advice and support service",
+    "camhs": "child and adolescent mental health services", "wsoa": "written statement of action",
+    "senco": "special educational needs coordinator", "sencos": "special educational needs coordinators",
+    "icb": "integrated care board", "ccg": "clinical commissioning group",
+    "neet": "not in education, employment or training", "ap": "alternative provision",
+    "asd": "autism", "asc": "autism", "adhd": "attention deficit hyperactivity disorder",
+    "salt": "speech and language therapy", "slt": "speech and language therapy",
+    "ot": "occupational therapy", "physio": "physiotherapy", "pcf": "parent carer forum",
+    "pfa": "preparing for adulthood", "cla": "children looked after", "lac": "looked-after children",
+    "ehe": "elective home education", "ebsa": "emotionally based school avoidance",
+    "semh": "social, emotional and mental health", "yos": "youth offending service",
+    "ep": "educational psychologist", "eps": "educational psychologists",
+    "ed psych": "educational psychologist", "dsr": "dynamic support register",
+    "hv": "health visitor", "hvs": "health visitors", "lga": "local government association",
+    "ld": "learning disability", "sen": "special educational needs", "send": "",
+    "gp": "general practitioner", "cyp": "children and young people", "yp": "young people",
+    "mh": "mental health", "ks2": "key stage 2", "ks4": "key stage 4", "ks5": "key stage 5",
+    "jsna": "joint strategic needs assessment", "sen support": "special educational needs support",
 }
 
-# Single words that mean the same thing in these letters.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "rated": ("rated", "judged", "graded"),
-    "diagnosis": ("diagnosis", "diagnoses", "diagnostic"),
-    "assessment": ("assessment", "assessments", "assessed", "assess"),
-    "delay": ("delay", "delays", "delayed", "wait", "waiting", "waits"),
-    "criticise": ("criticise", "criticised", "criticism"),
-    "timetable": ("timetable", "timetables"),
-    "travel": ("travel", "travelled", "travels", "miles"),
-}
+_DEF_RE = re.compile(r"((?:[A-Za-z][\w'-]*[ ,]+(?:and |of |for |with |the |to |&amp; )*){1,7})\(([A-Z][A-Za-z]{1,7})\)")
 
 
-@dataclass(frozen=True)
-class Term:
-    """One thing a question is about: any of ``forms`` in a sentence counts as a match."""
-
-    label: str
-    forms: tuple[str, ...]  # stem strings, ' s1 s2 '
-
-    def found_in(self, sentence_stems: str) -> bool:
-        return any(f in sentence_stems for f in self.forms)
-
-
-@lru_cache(maxsize=1)
-def concept_forms() -> list[tuple[str, str, tuple[str, ...]]]:
-    """(surface stem string, concept label, all forms) for every surface form, longest first."""
-    rows = []
-    for label, forms in CONCEPTS.items():
-        stemmed = tuple(dict.fromkeys(stem_string(f) for f in forms))
-        for f in stemmed:
-            rows.append((f, label, stemmed))
-    rows.sort(key=lambda r: -len(r[0]))
-    return rows
+def harvest(texts: Iterable[str]) -> dict[str, str]:
+    """Acronyms the documents define: 'designated medical officer (DMO)' -> dmo."""
+    seen: dict[str, Counter] = {}
+    for text in texts:
+        for m in _DEF_RE.finditer(text):
+            acro = m.group(2)
+            letters = [c for c in acro if c.isupper()]
+            words = m.group(1).replace(",", " ").split()
+            # The expansion is the shortest tail of words whose initials spell the acronym.
+            for k in range(len(letters), min(len(words), len(letters) + 4) + 1):
+                tail = words[-k:]
+                initials = [w[0].upper() for w in tail if w.lower() not in ("and", "of", "for", "with", "the", "to")]
+                if initials == letters:
+                    seen.setdefault(acro.lower(), Counter())[" ".join(tail).lower()] += 1
+                    break
+    return {a: c.most_common(1)[0][0] for a, c in seen.items()}
 
 
-def word_term(word_stem: str) -> Term:
-    for key, forms in SYNONYMS.items():
-        stemmed = tuple(dict.fromkeys(stem_string(f) for f in forms))
-        if f" {word_stem} " in stemmed:
-            return Term(key, stemmed)
-    return Term(word_stem, (f" {word_stem} ",))
+def expand(text: str, defined: dict[str, str] | None = None) -> str:
+    """The text with each known abbreviation followed by what it stands for."""
+    table = {**(defined or {}), **TYPED}
 
+    def one(m: re.Match[str]) -> str:
+        word = m.group(0)
+        full = table.get(word.lower())
+        if not full or full.lower() in text.lower():
+            return word
+        return f"{full} ({word})"
 
-def expand_query(text: str) -> str:
-    """The question plus every other surface form of the concepts it names (for BM25)."""
-    s = stem_string(text)
-    extra = []
-    for form, label, _forms in concept_forms():
-        if form in s:
-            extra.extend(CONCEPTS[label])
-    return text + (" " + " ".join(dict.fromkeys(extra)) if extra else "")
+    keys = sorted((k for k, v in table.items() if v), key=len, reverse=True)
+    if not keys:
+        return text
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keys) + r")\b", re.I)
+    return pattern.sub(one, text)

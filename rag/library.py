@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from rag.compose import CANNOT_ANSWER, CitationBook
+from rag.compose import CANNOT_ANSWER, REPHRASE, CitationBook
 from rag.errors import InputRejected
-from rag.evidence import Sentence, TermWeights, split_passage
+from rag.followup import resolve
+from rag.glossary import expand, harvest
 from rag.lookup import compare, lookup
-from rag.question import Query, parse_question
+from rag.question import Query, parse_question, region_scope
+from rag.relevance import SentenceIndex
 from rag.search import HybridIndex, Scope
 from rag.settings import PARSER_VERSION, Settings, default_store
+from rag.stance import StanceModel
 from rag.sweep import compose_set, sweep
-from rag.text import stem_string
 from rag.types import Answer, Coverage, Letter, Passage
 
 log = logging.getLogger(__name__)
@@ -30,7 +34,9 @@ class Library:
 
     def __init__(self, *, store: Any, manifest: Any, settings: Settings, embedder: Any,
                  letters: list[tuple[Letter, str]], passages: list[Passage], matrix: np.ndarray,
-                 collection: Any) -> None:
+                 collection: Any, sentence_spans: list[list[tuple[int, int]]] | None = None,
+                 sentence_vectors: list[np.ndarray] | None = None,
+                 stance: StanceModel | None = None) -> None:
         self.settings = settings
         self.store = store
         self.manifest = manifest
@@ -39,12 +45,16 @@ class Library:
         self._texts = {lt.id: text for lt, text in letters}
         self.index = HybridIndex(passages, matrix, collection, rrf_k=settings.retrieve.rrf_k,
                                  candidates=settings.retrieve.candidates)
-        self.passage_stems = [stem_string(p.text) for p in passages]
-        self.weights = TermWeights(self.passage_stems)
         self._by_letter: dict[str, list[int]] = {}
         for i, p in enumerate(passages):
             self._by_letter.setdefault(p.letter_id, []).append(i)
-        self._sentences: dict[str, list[Sentence]] = {}
+        if sentence_spans is None or sentence_vectors is None:
+            sentence_spans, sentence_vectors = _embed_sentences(embedder, passages)
+        self.sentence_index = SentenceIndex(passages, sentence_spans, sentence_vectors, stance)
+        self.sentence_index.texts = self._texts
+        self._acronyms: dict[str, str] | None = None
+        self._common: frozenset[str] | None = None
+        self._qcache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
     # ---- opening ----------------------------------------------------------------------
@@ -57,26 +67,33 @@ class Library:
         StoreMismatch (built with another embedder or parser: rebuild it).
         """
         from index.embed import Embedder
-        from index.store import Store, connect
+        from index.snapshot import open_for_reading
+        from index.store import Store
 
         settings = settings or Settings()
-        st = Store(connect(store if store is not None else default_store(), chroma_url))
+        # A local folder is read from the snapshot of its published generation when there
+        # is one (no chromadb import: index/snapshot.py); Chroma answers everything else.
+        st = Store(open_for_reading(store if store is not None else default_store(), chroma_url))
         man = st.require_manifest()
         embedder = Embedder(settings.embed)
         man.check(embedder.id, embedder.dim, PARSER_VERSION)
         letters = st.read_letters(man.generation)
-        passages, matrix = st.read_passages(man.generation)
-        lib = cls(store=st, manifest=man, settings=settings, embedder=embedder, letters=letters,
-                  passages=passages, matrix=matrix,
-                  collection=st.passages_collection(man.generation))
-        return lib
+        table = st.read_table(man.generation)
+        raw = st.get_stance(man.generation)
+        stance = StanceModel.from_json(raw) if raw else None
+        return cls(store=st, manifest=man, settings=settings, embedder=embedder, letters=letters,
+                   passages=table.passages, matrix=table.matrix,
+                   collection=st.passages_collection(man.generation),
+                   sentence_spans=table.sentence_spans, sentence_vectors=table.sentence_vectors,
+                   stance=stance)
 
     def warm(self) -> None:
-        """Load the embedding model and split every letter into sentences now, so the first
-        question does not pay for it (a server calls this at start; the CLI does not)."""
-        self.embedder.embed_query("warm up")
-        for lid in list(self._letters):
-            self.sentences(lid)
+        """Load the embedding model and the lexical tables now, so the first question does
+        not pay for them (a server calls this at start; the CLI does not)."""
+        self.embed("warm up")
+        self.sentence_index.postings()
+        self.acronyms()
+        self.common_words()
 
     def close(self) -> None:
         """Nothing to release today; here so callers can treat a Library as a resource."""
@@ -100,14 +117,51 @@ class Library:
             return list(self.index.passages)
         return [self.index.passages[i] for i in self._by_letter.get(letter_id, [])]
 
-    def sentences(self, letter_id: str) -> list[Sentence]:
+    # ---- language helpers ----------------------------------------------------------------
+    def acronyms(self) -> dict[str, str]:
+        """Acronyms the letters define ("designated medical officer (DMO)")."""
+        if self._acronyms is None:
+            # Seconds of regex work over every letter: kept beside the store's snapshot
+            # for the next process (recomputed when the generation or glossary.py changes).
+            import rag.glossary
+            from index.snapshot import cached, code_version
+
+            self._acronyms = cached(getattr(self.store, "client", None), "acronyms",
+                                    code_version(rag.glossary),
+                                    lambda: harvest(self._texts.values()))
+        return self._acronyms
+
+    def expand(self, text: str) -> str:
+        return expand(text, self.acronyms())
+
+    def common_words(self) -> frozenset[str]:
+        """Words the letters write in lower case: an area named like one ("reading") is
+        only taken as the area when the question capitalises it."""
+        if self._common is None:
+            words: set[str] = set()
+            for text in self._texts.values():
+                words.update(re.findall(r"(?<![A-Za-z])[a-z][a-z'-]+", text))
+            self._common = frozenset(words)
+        return self._common
+
+    def embed(self, text: str) -> np.ndarray:
         with self._lock:
-            if letter_id not in self._sentences:
-                self._sentences[letter_id] = [
-                    s for i in self._by_letter.get(letter_id, [])
-                    for s in split_passage(i, self.index.passages[i])
-                ]
-            return self._sentences[letter_id]
+            hit = self._qcache.get(text)
+        if hit is not None:
+            return hit
+        vec = np.asarray(self.embedder.embed_query(text), dtype=np.float32)
+        with self._lock:
+            if len(self._qcache) > 2000:
+                self._qcache.clear()
+            self._qcache[text] = vec
+        return vec
+
+    def embed_many(self, texts: Sequence[str]) -> list[np.ndarray]:
+        return [self.embed(t) for t in texts]
+
+    def stance_of(self, text: str) -> float:
+        """The learnt stance of a piece of text: > 0 critical, < 0 favourable."""
+        return float(self.sentence_index.stance_model.logit(self.embed(text)[None, :])[0])
 
     # ---- retrieval --------------------------------------------------------------------
     def _scope(self, areas=None, since=None, until=None, framework=None, kind=None) -> Scope:
@@ -128,12 +182,12 @@ class Library:
         """Hybrid search: dense (Chroma, filters in ``where``) + BM25, fused by reciprocal rank."""
         k = k or self.settings.retrieve.k
         scope = self._scope(areas, since, until, framework)
-        qvec = self.embedder.embed_query(query)
+        qvec = self.embed(query)
         hits = self.index.hybrid_topk(query, qvec, scope, self._in_scope(scope), k)
         return [self.index.with_score(i, s) for i, s in hits]
 
     def retrieve_dense(self, query: str, *, k: int = 10, **filters: Any) -> list[Passage]:
-        qvec = self.embedder.embed_query(query)
+        qvec = self.embed(query)
         scope = self._scope(**filters)
         return [self.index.with_score(i, s)
                 for i, s in self.index.dense_topk(qvec, scope, k, self._in_scope(scope))]
@@ -150,10 +204,18 @@ class Library:
         return SendQARetriever(self, k=k or self.settings.retrieve.k, filters=filters)
 
     # ---- answering --------------------------------------------------------------------
-    def ask(self, question: str, *, areas: list[str] | None = None, since: int | None = None,
+    def parse(self, question: str) -> Query:
+        """The question as a structure (scope, outcome, clauses, intent); no answering."""
+        return parse_question(question, self.areas(), common_words=self.common_words())
+
+    def ask(self, question: str, *, history: Sequence[str] | None = None,
+            areas: list[str] | None = None, since: int | None = None,
             until: int | None = None, framework: str | None = None) -> Answer:
         """Answer a question from the letters, with every claim cited verbatim.
 
+        ``history``: the earlier questions of the same conversation, oldest first; a
+        follow-up ("and what about Dorset?", "which of those were inspected in 2024?",
+        "how many is that?") is read against them, and the answer says how it was read.
         Explicit filters override what the question's wording implies.
         """
         t0 = time.perf_counter()
@@ -163,7 +225,7 @@ class Library:
             raise InputRejected("empty question; type a question about the inspection letters")
         if len(question) > limit:
             raise InputRejected(f"question is {len(question)} characters; the limit is {limit}")
-        q = parse_question(question, self.areas())
+        q, clarify = resolve(self, question, list(history or []))
         if areas:
             q.areas = self._canon_areas(list(areas))
             q.unknown_areas = [a for a in q.areas if a not in self.areas()]
@@ -173,65 +235,112 @@ class Library:
             q.until = until
         if framework:
             q.framework = framework
-        if q.intent == "compare" and len(q.areas) < 2:
-            n_letters = sum(1 for lt in self._letters.values() if self._scope_of(q).admits(lt))
-            if n_letters < 2:
-                q.intent = "lookup"
         t_parse = time.perf_counter()
-        answer = self._answer(q)
+        if clarify:
+            answer = self._clarify(q, clarify)
+        else:
+            answer = self._answer(q)
         t_end = time.perf_counter()
         timings = {"parse_ms": round((t_parse - t0) * 1000, 1),
                    "answer_ms": round((t_end - t_parse) * 1000, 1),
                    "total_ms": round((t_end - t0) * 1000, 1)}
         return Answer(**{**answer.__dict__, "timings_ms": timings})
 
-    def _scope_of(self, q: Query) -> Scope:
-        return Scope(areas=tuple(q.areas), since=q.since, until=q.until, framework=q.framework,
-                     kind=q.kind)
+    def scope_letters(self, q: Query) -> list[Letter]:
+        """The letters a question's scope admits (areas or region, years, framework, kind,
+        exclusions, latest per area), by area then date."""
+        scope = Scope(areas=tuple(q.areas), since=q.since, until=q.until, framework=q.framework,
+                      kind=q.kind)
+        region = region_scope(q)
+        out = [lt for lt in self._letters.values() if scope.admits(lt)
+               and (not q.regions or lt.area in region) and lt.area not in q.exclude_areas]
+        if q.latest:
+            newest: dict[str, Letter] = {}
+            for lt in out:
+                if lt.area not in newest or (lt.date or dt.date.min) > (newest[lt.area].date or dt.date.min):
+                    newest[lt.area] = lt
+            out = list(newest.values())
+        return sorted(out, key=lambda lt: (lt.area, lt.date or dt.date.min))
 
     def _filters(self, q: Query) -> dict[str, Any]:
-        return {"areas": q.areas, "since": q.since, "until": q.until, "framework": q.framework,
-                "kind": q.kind, "outcome": q.outcome, "terms": [t.label for t in q.terms],
-                "polarity": q.polarity}
+        return {"areas": q.areas, "exclude_areas": q.exclude_areas, "regions": q.regions,
+                "since": q.since, "until": q.until, "framework": q.framework, "kind": q.kind,
+                "latest": q.latest, "outcome": q.outcome, "outcome_negated": q.outcome_negated,
+                "clauses": [{"topic": c.topic, "polarity": c.polarity, "negated": c.negated}
+                            for c in q.clauses],
+                "combine": q.combine, "count_unit": q.count_unit, "read_as": q.read_as}
+
+    def _base(self, q: Query) -> dict[str, Any]:
+        return {"question": q.text, "intent": q.intent, "filters": self._filters(q),
+                "read_as": q.read_as}
 
     def _answer(self, q: Query) -> Answer:
-        scope = self._scope_of(q)
-        letters = sorted((lt for lt in self._letters.values() if scope.admits(lt)),
-                         key=lambda lt: (lt.area, lt.date or dt.date.min))
+        letters = self.scope_letters(q)
         book = CitationBook(self._texts, self._letters,
                             {lid: self.passages(lid) for lid in self._letters})
         cov = Coverage(in_scope=len(letters), checked=len(letters))
-        base = {"question": q.text, "intent": q.intent, "filters": self._filters(q)}
+        base = self._base(q)
+        if q.wordless:
+            return self._abstain(base, cov, REPHRASE)
         if q.unknown_areas and not q.areas:
             return self._abstain(
                 base, cov,
                 f"The collection holds no letter for {', '.join(q.unknown_areas)}. "
                 f"It holds letters for {len(self.areas())} areas: {', '.join(self.areas())}.")
         if not letters:
-            return self._abstain(base, cov, f"No letter matches the filters ({self._scope_label(q)}).")
+            held = ""
+            if q.areas:
+                held = " " + "; ".join(
+                    f"{a} has letters from {', '.join(str(lt.year) for lt in self.letters() if lt.area == a)}"
+                    for a in q.areas) + "."
+            return self._abstain(base, cov, f"No letter matches the scope ({self._scope_label(q)}).{held}")
+        if q.intent in ("set", "count"):
+            q.topic_specific = any(self.sentence_index.distinctive(self.expand(c.topic))
+                                   for c in q.clauses if c.topic)
+        else:  # a lookup's topic is whatever its frame leaves: "special school place" counts
+            q.topic_specific = any(c.topic for c in q.clauses)
+        if q.intent == "compare" and len(q.areas) < 2 and len(letters) < 2:
+            q.intent = "lookup"
         if q.intent in ("set", "count"):
             res = sweep(self, q, letters, book)
-            text = compose_set(q, res, self._letters, len(letters), self._scope_label(q))
-            text += f"\n\n_{cov.label().capitalize()}._"
+            text = compose_set(q, res, self._letters, book, len(letters), self._scope_label(q))
+            text = self._read_as(q) + text + f"\n\n_{cov.label().capitalize()}._"
             return Answer(**base, text=text, abstained=False, findings=tuple(res.findings),
                           citations=tuple(book.items), coverage=cov)
-        qvec = self.embedder.embed_query(q.text)
-        res = compare(self, q, letters, book, qvec) if q.intent == "compare" else \
-            lookup(self, q, letters, book, qvec)
+        general = not q.topic_specific and not (q.asks_when or q.asks_lead or q.asks_next)
+        if q.intent == "compare" or (q.intent == "lookup" and general and q.has_scope):
+            # "What did the Dudley inspection find?": the outcome and headline findings.
+            res = compare(self, q, letters, book)
+        else:
+            res = lookup(self, q, letters, book)
+        if res.missing_name:
+            return self._abstain(base, cov, f"No letter in scope mentions {res.missing_name}; "
+                                            f"searched {len(letters)} letters ({self._scope_label(q)}).")
         if not book.items:
             searched = f"searched {len(letters)} letters ({self._scope_label(q)})"
             return self._abstain(base, cov, f"Nothing in the letters in scope answers it; {searched}.")
-        return Answer(**base, text=res.text, abstained=False, findings=tuple(res.findings),
-                      citations=tuple(book.items), coverage=cov)
+        return Answer(**base, text=self._read_as(q) + res.text, abstained=False,
+                      findings=tuple(res.findings), citations=tuple(book.items), coverage=cov)
+
+    def _read_as(self, q: Query) -> str:
+        return f"_Read as: {q.read_as}_\n\n" if q.read_as else ""
+
+    def _clarify(self, q: Query, why: str) -> Answer:
+        cov = Coverage(in_scope=0, checked=0)
+        return Answer(**self._base(q), text=why, abstained=True, findings=(), citations=(), coverage=cov)
 
     def _abstain(self, base: dict[str, Any], cov: Coverage, why: str) -> Answer:
-        return Answer(**base, text=f"{CANNOT_ANSWER} {why}", abstained=True, findings=(),
-                      citations=(), coverage=cov)
+        text = why if why == REPHRASE else f"{CANNOT_ANSWER} {why}"
+        return Answer(**base, text=text, abstained=True, findings=(), citations=(), coverage=cov)
 
     def _scope_label(self, q: Query) -> str:
         bits = []
         if q.areas:
             bits.append(", ".join(q.areas))
+        if q.regions:
+            bits.append(", ".join(q.regions))
+        if q.exclude_areas:
+            bits.append("not " + ", ".join(q.exclude_areas))
         if q.since is not None and q.until is not None:
             bits.append(f"{q.since}" if q.since == q.until else f"{q.since}-{q.until}")
         elif q.since is not None:
@@ -243,4 +352,20 @@ class Library:
                         else "area SEND inspections 2023+")
         if q.kind:
             bits.append(f"{q.kind}s")
+        if q.latest:
+            bits.append("latest per area")
         return "; ".join(bits) or "all letters"
+
+
+def _embed_sentences(embedder: Any, passages: list[Passage]) -> tuple[list, list]:
+    """For an index written without sentence vectors: split and embed now (slow)."""
+    from rag.sentences import sentence_spans
+
+    spans = [sentence_spans(p.text, p.start) for p in passages]
+    texts = [p.text[a - p.start: b - p.start] for p, sp in zip(passages, spans, strict=True) for a, b in sp]
+    vecs = embedder.embed(texts) if texts else np.zeros((0, 384), np.float32)
+    out, k = [], 0
+    for sp in spans:
+        out.append(vecs[k: k + len(sp)])
+        k += len(sp)
+    return spans, out

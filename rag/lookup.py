@@ -1,40 +1,55 @@
 """Lookups (one area or none) and comparisons (two areas, or one area over time).
 
-A lookup ranks the passages in scope by hybrid retrieval and by how much of the
-question's topic they hold, quotes the best few whole, and adds the metadata facts
-the question asks for (dates, lead inspector, next inspection, outcome), each cited.
-It abstains when nothing in scope holds enough of the topic.
+A lookup scores every sentence of the letters in scope against the question (the whole
+question and its topic, rag/relevance.py), leads with the one sentence that answers,
+quoted and cited, and adds at most two supporting sentences while the answer stays
+short; whole passages are for the evidence panel and the reader. Metadata the question
+asks for (dates, lead inspector, next inspection, outcome) comes from the letters table,
+cited. It abstains when the best sentence is weak, or when the question names something
+(a school, a college) that no letter in scope mentions.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from rag.compose import CitationBook, blockquote, framework_label, letter_label
-from rag.evidence import coverage
+from rag.compose import CitationBook, framework_label, letter_label
 from rag.question import Query
+from rag.sweep import topic_variants
+from rag.text import STOPWORDS, stem, tokens
 from rag.types import OUTCOME_LABELS, Finding, Letter
 
 if TYPE_CHECKING:
     from rag.library import Library
+
+LOOKUP_FLOOR = 0.5  # best relevance in scope below this: nothing answers the question
+STRONG = 0.7  # ... and below this when the question uses a word no letter uses
+SUPPORT_GAP = 0.2  # supporting sentences score within this of the lead sentence
+NUMBER_BONUS = 0.15  # "how many ...": a sentence that holds a number ranks higher
+MAX_WORDS = 80
+_NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                        r"twenty|thirty|forty|fifty|hundred|half|third|quarter|majority|minority|most|few)\b", re.I)
+_NAME_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b((?:[A-Z][a-z']+|[A-Z]{2,})(?:\s+(?:of\s+|and\s+|the\s+)?"
+                      r"(?:[A-Z][a-z']+|[A-Z]{2,}))+)\b")
 
 
 @dataclass
 class LookupResult:
     text: str = ""
     findings: list[Finding] = field(default_factory=list)
-    best_coverage: float = 0.0
+    best: float = 0.0
     facts: int = 0
+    missing_name: str = ""
 
 
 def meta_facts(q: Query, letters: list[Letter], book: CitationBook) -> list[str]:
     """Sentences for the metadata the question asks about, one per letter, cited."""
     lines: list[str] = []
-    book.mark()
     for lt in sorted(letters, key=lambda x: x.date or dt.date.min):
         what = framework_label(lt.framework)
         if q.asks_when and lt.inspection_start:
@@ -46,7 +61,7 @@ def meta_facts(q: Query, letters: list[Letter], book: CitationBook) -> list[str]
         if q.asks_next and lt.next_inspection:
             n = _cite(book, lt, "next_inspection")
             lines.append(f"{lt.area} ({lt.year}): {lt.next_inspection}{n}")
-        if q.asks_outcome and lt.outcome:
+        if q.asks_outcome and lt.outcome and not q.topic_specific:
             n = _cite(book, lt, "outcome")
             lines.append(f"{letter_label(lt)}: {OUTCOME_LABELS[lt.outcome]}{n}.")
     return lines
@@ -58,126 +73,169 @@ def _cite(book: CitationBook, lt: Letter, key: str) -> str:
     return f" [{n}]" if n else ""
 
 
-def rank_passages(lib: Library, q: Query, idx: list[int], qvec: np.ndarray) -> list[tuple[int, float, float]]:
-    """(passage index, score, topic coverage), best first: topic coverage, then similarity."""
-    if not idx:
-        return []
-    fused = lib.index.fused(q.text, qvec, idx)
-    dense = lib.index.dense_scores(qvec)
-    top_rrf = fused[0][1] if fused else 1.0
+def missing_names(q: Query, letters: list[Letter], lib: Library) -> list[str]:
+    """Proper names in the question ("Westminster School", "Weymouth College") that no
+    letter in scope contains."""
+    areas = {a.lower() for a in lib.areas()} | {a.lower() for a in q.unknown_areas}
+    text = " ".join(lib.letter_text(lt.id) for lt in letters).lower()
     out = []
-    for i, rrf in fused:
-        cov = coverage(q.terms, lib.weights, lib.passage_stems[i]) if q.terms else 0.0
-        score = 0.55 * cov + 0.3 * float(dense[i]) + 0.15 * (rrf / top_rrf)
-        out.append((i, score, cov))
-    out.sort(key=lambda t: -t[1])
+    for m in _NAME_RE.finditer(q.text):
+        words = [re.sub(r"'s?$", "", w) for w in m.group(1).split()]
+        while words and (words[0].lower() in areas or words[0].lower() in ("of", "and", "the")):
+            words.pop(0)
+        while words and (words[-1].lower() in areas or words[-1].lower() in ("of", "and", "the")):
+            words.pop()
+        name = " ".join(words)
+        if name and not all(w.lower() in areas for w in words) and name.lower() not in text:
+            out.append(name)
     return out
 
 
-def lookup(lib: Library, q: Query, letters: list[Letter], book: CitationBook, qvec: np.ndarray,
-           *, quotes: int | None = None) -> LookupResult:
+def unknown_words(q: Query, lib: Library) -> list[str]:
+    """Content words of the question that no sentence of the collection holds ("fees")."""
+    post = lib.sentence_index.postings()
+    areas = {w.lower() for a in lib.areas() + q.unknown_areas for w in a.split()}
+    return [t for t in tokens(q.topic or q.text)
+            if t not in STOPWORDS and t not in areas and len(t) > 2 and not t.isdigit()
+            and stem(t) not in post and stem(lib.expand(t).split()[0]) not in post]
+
+
+def score_sentences(lib: Library, q: Query, idx: np.ndarray) -> np.ndarray:
+    si = lib.sentence_index
+    topic = q.topic or q.text
+    texts = [lib.expand(q.text)] + [lib.expand(v) for v in topic_variants(topic)]
+    scores = si.score(lib.embed_many(texts), lib.expand(topic))[idx]
+    if q.asks_number:
+        has_num = np.array([bool(_NUMBER_RE.search(si.text(int(k)))) for k in idx])
+        scores = scores + NUMBER_BONUS * has_num
+    return scores
+
+
+def lookup(lib: Library, q: Query, letters: list[Letter], book: CitationBook, *,
+           max_words: int = MAX_WORDS) -> LookupResult:
     res = LookupResult()
     facts = meta_facts(q, letters, book)
     res.facts = len(facts)
-    fact_cites = book.since_mark()
-    ids = {lt.id for lt in letters}
-    idx = [i for i, p in enumerate(lib.index.passages) if p.letter_id in ids]
-    ranked = rank_passages(lib, q, idx, qvec)
-    res.best_coverage = max((c for _, _, c in ranked), default=0.0)
-    want = quotes or lib.settings.answer.lookup_passages
-    chosen = []
-    if ranked and (res.best_coverage >= lib.settings.answer.lookup_threshold or not q.terms):
-        floor = 0.5 * res.best_coverage
-        chosen = [r for r in ranked if r[2] >= floor][:want]
+    si = lib.sentence_index
+    idx = np.concatenate([si.by_letter.get(lt.id, np.zeros(0, np.int64)) for lt in letters]) \
+        if letters else np.zeros(0, np.int64)
     parts = list(facts)
-    by_letter: dict[str, list[int]] = {}
-    for c in fact_cites:
-        by_letter.setdefault(c.letter_id, []).append(c.n)
-    for i in _with_list_continuations(lib, [i for i, _, _ in chosen]):
-        p = lib.index.passages[i]
-        n = book.cite(p.letter_id, p.start, p.end)
-        if n:
-            by_letter.setdefault(p.letter_id, []).append(n)
-            lt = lib.letter(p.letter_id)
-            parts.append(f"**{letter_label(lt)}**, {p.section}:\n\n{blockquote(p.text, n)}")
+    cited: dict[str, list[int]] = {}
+    for line in facts:
+        for n in map(int, re.findall(r"\[(\d+)\]", line)):
+            cited.setdefault(book.items[n - 1].letter_id, []).append(n)
+    needs_text = q.topic_specific or not facts
+    if len(idx) and needs_text:
+        missing = missing_names(q, letters, lib)
+        if missing and not facts:
+            res.missing_name = missing[0]
+            return res
+        scores = score_sentences(lib, q, idx)
+        order = np.argsort(-scores, kind="stable")
+        res.best = float(scores[order[0]])
+        # A question word the collection never uses ("fees") needs a strong match elsewhere.
+        floor = LOOKUP_FLOOR if not unknown_words(q, lib) else STRONG
+        if res.best >= floor:
+            lead = int(idx[order[0]])
+            chosen = [lead]
+            words = len(si.text(lead).split())
+            for j in order[1:12]:
+                k = int(idx[j])
+                if scores[j] < res.best - SUPPORT_GAP or len(chosen) >= 3:
+                    break
+                w = len(si.text(k).split())
+                if words + w > max_words:
+                    continue
+                chosen.append(k)
+                words += w
+            # The sentence after the lead, in the same passage, goes on about it when it is
+            # on topic too, or when the lead opens a list ("... include:").
+            nxt = lead + 1
+            if nxt < len(si) and si.pidx[nxt] == si.pidx[lead] and nxt not in chosen:
+                pos = np.nonzero(idx == nxt)[0]
+                on_topic = len(pos) and scores[pos[0]] >= LOOKUP_FLOOR
+                if si.text(lead).rstrip().endswith(":") or (on_topic and words + len(si.text(nxt).split()) <= max_words):
+                    chosen.insert(1, nxt)
+            by_letter: dict[str, list[int]] = {}
+            for k in chosen:
+                by_letter.setdefault(si.letter_of(k), []).append(k)
+            for lid, ks in by_letter.items():
+                ks = sorted(ks, key=lambda k: (k != lead, int(si.start[k])))
+                quotes = []
+                for k in ks:
+                    n = book.cite(lid, int(si.start[k]), int(si.end[k]))
+                    if n:
+                        cited.setdefault(lid, []).append(n)
+                        quotes.append(f'"{book.quote(n)}" [{n}]')
+                if quotes:
+                    lt = lib.letter(lid)
+                    section = book.items[cited[lid][-1] - 1].section
+                    parts.append(f"**{letter_label(lt)}**, {section}: " + " ".join(quotes))
     for lt in letters:
-        ns = by_letter.get(lt.id, [])
-        if ns or facts:
-            res.findings.append(Finding(lt.area, lt.id, lt.year, "yes" if ns else "not_mentioned",
-                                        tuple(ns), "quoted" if ns else ""))
+        ns = cited.get(lt.id, [])
+        if ns:
+            res.findings.append(Finding(lt.area, lt.id, lt.year, "yes", tuple(ns), "quoted"))
     res.text = "\n\n".join(parts)
     return res
 
 
-def _with_list_continuations(lib: Library, chosen: list[int], most: int = 3) -> list[int]:
-    """A passage that introduces a list ("... the following areas of weakness:") brings the
-    rest of the list with it: the next passages of the same section."""
-    out: list[int] = []
-    for i in chosen:
-        if i not in out:
-            out.append(i)
-        p = lib.index.passages[i]
-        if not any(line.rstrip().endswith(":") for line in p.text.split("\n")):
-            continue
-        j = i + 1
-        while j < len(lib.index.passages) and j - i <= most:
-            nxt = lib.index.passages[j]
-            if nxt.letter_id != p.letter_id or nxt.section != p.section:
-                break
-            if j not in out:
-                out.append(j)
-            j += 1
-    return out
-
-
-_HEADLINE_SECTIONS = ("Main findings", "What is the area partnership doing that is effective",
+_HEADLINE_SECTIONS = ("Main findings", "Inspection outcome",
+                      "What is the area partnership doing that is effective",
                       "What does the area partnership need to do better")
 
 
-def headline_passages(lib: Library, lt: Letter) -> list:
-    """The first passage of each headline section: what inspectors led with."""
-    out = []
-    for name in _HEADLINE_SECTIONS:
-        for p in lib.passages(lt.id):
-            if p.section.split(" > ")[0] == name:
-                out.append(p)
-                break
+def headline(lib: Library, lt: Letter) -> list[int]:
+    """The first sentence of each headline section: what inspectors led with."""
+    si = lib.sentence_index
+    out, seen = [], set()
+    for k in si.by_letter.get(lt.id, []):
+        sec = si.passages[int(si.pidx[k])].section.split(" > ")[0]
+        if sec in _HEADLINE_SECTIONS and sec not in seen and sec != "Inspection outcome":
+            seen.add(sec)
+            out.append(int(k))
     return out
 
 
-def compare(lib: Library, q: Query, letters: list[Letter], book: CitationBook,
-            qvec: np.ndarray) -> LookupResult:
-    """Side by side, in date order: per area (two or more areas) or per letter (one area)."""
+def compare(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -> LookupResult:
+    """One line per letter in date order (grouped by area), then the contrast in stance."""
     res = LookupResult()
-    groups: list[tuple[str, list[Letter]]]
-    if len(q.areas) >= 2:
-        groups = [(a, [lt for lt in letters if lt.area == a]) for a in q.areas]
-    else:
-        groups = [(letter_label(lt), [lt]) for lt in sorted(letters, key=lambda x: x.date or dt.date.min)]
-    parts = []
-    for title, group in groups:
-        if not group:
-            parts.append(f"**{title}**: no letter in scope.")
-            continue
-        lines = []
-        if len(q.areas) < 2:
-            lt = group[0]
-            n = _cite(book, lt, "outcome") + _cite(book, lt, "outcome_2")
-            if lt.outcome:
-                lines.append(f"Outcome: {OUTCOME_LABELS[lt.outcome]}{n}.")
-            if not q.terms:
-                ns = []
-                for p in headline_passages(lib, lt):
-                    if (k := book.cite(lt.id, p.start, p.end)):
-                        ns.append(k)
-                        lines.append(f"{p.section}:\n\n{blockquote(p.text, k)}")
-                res.findings.append(Finding(lt.area, lt.id, lt.year, "yes", tuple(ns), "headline findings"))
-                parts.append(f"### {title}\n\n" + "\n\n".join(lines))
-                continue
-        sub = lookup(lib, q, group, book, qvec, quotes=2 if q.terms else 1)
-        res.best_coverage = max(res.best_coverage, sub.best_coverage)
-        res.findings.extend(sub.findings)
-        parts.append(f"### {title}\n\n" + "\n\n".join(lines + ([sub.text] if sub.text else [])))
-    res.text = "\n\n".join(parts)
-    res.facts = sum(1 for f in res.findings if f.citations)
+    si = lib.sentence_index
+    ordered = sorted(letters, key=lambda x: (q.areas.index(x.area) if x.area in q.areas else 99,
+                                             x.date or dt.date.min))
+    lines, leans = [], []
+    for lt in ordered:
+        idx = si.by_letter.get(lt.id, np.zeros(0, np.int64))
+        ks: list[int] = []
+        if q.topic_specific and len(idx):
+            scores = score_sentences(lib, q, idx)
+            j = int(np.argmax(scores))
+            res.best = max(res.best, float(scores[j]))
+            if scores[j] >= LOOKUP_FLOOR:
+                ks = [int(idx[j])]
+        elif len(idx):
+            ks = headline(lib, lt)[:1]
+            res.best = max(res.best, 1.0)
+        ns = []
+        bits = []
+        if lt.outcome:
+            n = _cite(book, lt, "outcome")
+            bits.append(f"outcome: {OUTCOME_LABELS[lt.outcome]}{n}")
+            ns += [int(x) for x in re.findall(r"\d+", n)]
+        for k in ks:
+            n = book.cite(lt.id, int(si.start[k]), int(si.end[k]))
+            if n:
+                ns.append(n)
+                bits.append(f'"{book.quote(n)}" [{n}]')
+                leans.append((lt, float(si.lean[k])))
+        if not ks and q.topic_specific:
+            bits.append("says nothing on this")
+        lines.append(f"- **{letter_label(lt)}**: " + "; ".join(bits))
+        if ns:
+            res.findings.append(Finding(lt.area, lt.id, lt.year, "yes", tuple(ns), "compared"))
+    text = "\n".join(lines)
+    if len(leans) >= 2:
+        def word(x: float) -> str:
+            return "critical" if x > 0.5 else "favourable" if x < -0.5 else "mixed"
+        text += "\n\nIn contrast: " + "; ".join(f"{letter_label(lt)} reads {word(x)}" for lt, x in leans) + "."
+    res.text = text
     return res

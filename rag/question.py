@@ -1,8 +1,12 @@
-"""Understand a question: areas, years, framework, intent, topic terms and polarity.
+"""A question as a structure: scope, outcome, clauses (topic, polarity, negation), intent.
 
-Nothing here knows any particular question. The rules read the shapes users ask in
-("which areas ...", "how many ...", "when did X ...", "between 2017 and 2019") and
-the SEND vocabulary in rag/glossary.py.
+Frame words are a closed class and are read with a small grammar here: the wh-frame
+("which areas", "how many reports", "where did inspectors find"), scope (areas, excluded
+areas, regions, years, framework, latest report per area), outcomes of the frameworks,
+question negation ("did not", "weren't"), absence ("no", "lacked", "without") and the
+evaluation verbs that attach a topic ("praised for", "criticised over", "concerns
+about"). What is left is the topic: an open class, never matched against a word list
+but embedded and compared with every sentence (rag/relevance.py).
 """
 
 from __future__ import annotations
@@ -11,63 +15,168 @@ import re
 from dataclasses import dataclass, field
 
 from rag.areas import known_area_names
-from rag.glossary import Term, concept_forms, word_term
-from rag.text import FRAME_WORDS, NEG_CUES, POS_CUES, STOPWORDS, stem, stem_string
+from rag.regions import REGION_NAMES, region_areas
 
-Polarity = int  # -1 asks for criticism, +1 for praise, 0 for any mention
+_YEAR = r"((?:19|20)\d\d)"
+_Y = re.compile(_YEAR)
 
-_YEAR = r"(20[0-4]\d|19\d\d)"
-_RANGE_RES = (
-    (re.compile(r"\bbetween\s+" + _YEAR + r"\s+and\s+" + _YEAR, re.I), "range"),
-    (re.compile(r"\bfrom\s+" + _YEAR + r"\s+(?:to|until|-)\s+" + _YEAR, re.I), "range"),
-    (re.compile(r"\b" + _YEAR + r"\s*(?:to|-|–)\s*" + _YEAR, re.I), "range"),
-    (re.compile(r"\b(?:before|prior\s+to|earlier\s+than)\s+" + _YEAR, re.I), "before"),
-    (re.compile(r"\b(?:until|up\s+to|by)\s+" + _YEAR, re.I), "until"),
-    (re.compile(r"\b(?:after|later\s+than)\s+" + _YEAR, re.I), "after"),
-    (re.compile(r"\b(?:since|from)\s+" + _YEAR, re.I), "since"),
-    (re.compile(r"\b(?:in|during)\s+" + _YEAR, re.I), "in"),
-)
+# ---- the closed classes ----------------------------------------------------------------
+_UNIT_AREA = r"(?:local\s+)?(?:areas?|places?|partnerships?|local\s+area\s+partnerships?|councils?|" \
+             r"local\s+authorities|authorities|las?|boroughs?|counties|regions?)"
+_UNIT_DOC = r"(?:inspections?|letters?|reports?|revisits?|documents?|visits?|" \
+            r"inspection\s+(?:letters?|reports?))"
+_UNIT = rf"(?:{_UNIT_AREA}|{_UNIT_DOC}|ones)"
+_COUNT_RE = re.compile(rf"\bhow\s+many\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?(?:(?:the|local)\s+)?({_UNIT})\b|"
+                       r"\bhow\s+many\s+(?:is\s+that|are\s+there|of\s+(?:those|these|them))\b()|"
+                       rf"\b(?:number|count)\s+of\s+({_UNIT})|^\s*count\b", re.I)
 _SET_RE = re.compile(
-    r"^\s*(?:which|what)\s+(?:of\s+the\s+)?(?:local\s+)?(?:areas?|inspections?|letters?|reports?|revisits?|"
-    r"partnerships?|councils?|authorities|local\s+area\s+partnerships?|inspection\s+letters?|"
-    r"letters\s+or\s+reports|documents?)\b|^\s*(?:in\s+)?which\s+(?:areas|places|letters)\b|"
-    r"^\s*where\b|^\s*(?:list|name)\b|^\s*(?:in\s+)?which\s+local\b|"
-    r"^\s*which\s+of\s+the\b|\bwhich\s+areas'?\b|^[^?]{0,40},\s*(?:where|which)\b",
+    rf"^[\s,;:]*(?:so\s+|and\s+|ok\s+|okay\s+|also\s+|now\s+)?(?:(?:in|for|at)\s+)?(?:which|what)\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?"
+    rf"(?:\w+\s+)?{_UNIT}\b|^[\s,;:]*where\b|^[\s,;:]*(?:list|name|show|give)\b|"
+    rf"\b(?:which|what)\s+{_UNIT}\b|\bwhich\s+(?:of\s+(?:the(?:se|m)?|those)|ones)\b|"
+    rf"^\s*(?:{_UNIT_AREA}|{_UNIT_DOC})\s+(?:where|that|which|with|whose)\b|\bany\s+{_UNIT}\b|"
+    rf"\b(?:tell|show)\s+me\s+(?:which|where|the)\b",
     re.I,
 )
-_COUNT_RE = re.compile(
-    r"^\s*how\s+many\s+(?:of\s+the\s+)?(?:local\s+)?(?:areas?|inspections?|letters?|reports?|revisits?|"
-    r"partnerships?|local\s+area\s+partnerships?|councils?|documents?)\b",
-    re.I,
-)
-_COMPARE_RE = re.compile(r"\b(?:change|changed|compare|compared|comparison|over\s+time|differ|"
-                         r"difference|versus|vs\.?|progress\s+since)\b", re.I)
-_JOINT_RE = re.compile(r"\bjoint\b|\b2016\s*(?:to|-|–)\s*2022\b|\bjoint\s+local\s+area\b", re.I)
-_AREA2023_RE = re.compile(r"\barea\s+SEND\s+inspection\s+reports?\b|\b2023\s+framework\b|"
-                          r"\blocal\s+area\s+partnerships?\b", re.I)
+_COMPARE_RE = re.compile(r"\b(?:change[ds]?|changing|compare[ds]?|comparison|comparing|over\s+time|"
+                         r"differ(?:ed|ence|ences|ent)?|versus|vs\.?|progress\s+since|evolve[ds]?|"
+                         r"between\s+(?:the\s+)?(?:19|20)\d\d\s+and)\b", re.I)
+_JOINT_RE = re.compile(r"\bjoint\s+(?:local\s+area\s+)?(?:send\s+)?(?:inspections?|letters?|framework|visits?|"
+                       r"local\s+area)\b|\b2016\s*(?:to|-|–)\s*2022\b|\bold\s+framework\b|"
+                       r"\b(?:previous|earlier)\s+framework\b", re.I)
+_AREA2023_RE = re.compile(r"\barea\s+send\s+inspection\s+reports?\b|\b2023\s+framework\b|"
+                          r"\bnew\s+framework\b|\bcurrent\s+framework\b", re.I)
+_REVISIT_RE = re.compile(r"\brevisit", re.I)
+_LATEST_RE = re.compile(r"\b(?:latest|most\s+recent|newest|current|last)\s+(?:full\s+)?"
+                        r"(?:report|letter|inspection|document|visit)s?\b|\b(?:latest|most\s+recent)\s+one", re.I)
+_EXCLUDE_RE = re.compile(r"\b(?:apart\s+from|except(?:\s+for)?|other\s+than|excluding|not\s+including|"
+                         r"besides|aside\s+from|leaving\s+out|ignoring|but\s+not)\s+", re.I)
 
-# Outcome phrases a question can ask about; answered from the letters table.
-_OUTCOME_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("systemic", re.compile(r"systemic|widespread", re.I)),
-    ("positive", re.compile(r"positive\s+experiences|typically\s+lead\s+to\s+positive", re.I)),
-    ("inconsistent", re.compile(r"inconsistent\s+experiences", re.I)),
-    ("insufficient_progress", re.compile(r"(?:insufficient|not\s+(?:made\s+)?(?:sufficient|enough))\s+progress", re.I)),
-    ("sufficient_progress", re.compile(r"\bsufficient\s+progress", re.I)),
-    ("no_wsoa", re.compile(r"\b(?:no|not|without|n't)\b(?:\s+\w+){0,3}?\s+(?:a\s+)?(?:written\s+statement\s+of\s+action|wsoa)\b", re.I)),
-    ("wsoa_required", re.compile(r"(?:written\s+statement\s+of\s+action|wsoa)", re.I)),
+# Outcomes of the two frameworks (answered from the letters table).
+OUTCOME_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("systemic", re.compile(r"\b(?:systemic|failing)\s+(?=(?:areas?|ones|partnerships?|councils?|places)\b)|(?:widespread|systemic)(?:\s+(?:and|or|and/or)\s+(?:widespread|systemic))?"
+                            r"(?:\s+failings?)?|\bfailings\b", re.I)),
+    ("positive", re.compile(r"\bpositive(?:ly\s+(?:rated|judged))?\s+(?=(?:areas?|ones|partnerships?|reports?|inspections?|"
+                            r"councils?|places)\b)|(?:(?:send\s+)?arrangements\s+)?(?:typically\s+)?(?:lead(?:s|ing)?\s+to\s+)?positive\s+(?:experiences?|outcomes?|"
+                            r"judge?ments?|rating|result|overall|outcome)(?:\s+and\s+outcomes)?"
+                            r"|\brated\s+positive(?:ly)?\b|\bjudged\s+positive(?:ly)?\b", re.I)),
+    ("inconsistent", re.compile(r"\binconsistent\s+(?=(?:areas?|ones|partnerships?|reports?|inspections?)\b)|(?:(?:send\s+)?arrangements\s+)?(?:(?:typically|often)\s+)?(?:lead(?:s|ing)?\s+to\s+)?inconsistent\s+(?:experiences?|outcomes?|judge?ments?)(?:\s+and\s+outcomes)?", re.I)),
+    ("insufficient_progress", re.compile(r"(?:insufficient|not\s+(?:made\s+)?(?:sufficient|enough)|"
+                                         r"inadequate|too\s+little)\s+progress", re.I)),
+    ("sufficient_progress", re.compile(r"\b(?:sufficient|enough|good)\s+progress", re.I)),
+    ("wsoa_required", re.compile(r"(?:written\s+statements?\s+of\s+action|\bwsoas?\b)", re.I)),
 )
-_OUTCOME_FRAME = {
-    "systemic", "widespread", "failing", "failings", "positive", "experience", "experiences",
-    "outcome", "outcomes", "inconsistent", "typically", "lead", "leading", "sufficient",
-    "insufficient", "progress", "made", "written", "statement", "action", "wsoa", "required",
-    "require", "requiring", "need", "needed", "produce", "resulted", "result", "being", "arrangement",
-    "arrangements", "significant", "concerns", "concern", "judged", "judgement",
-}
-_WHEN_RE = re.compile(r"^\s*when\b|\bwhat\s+dates?\b|\bwhich\s+dates?\b", re.I)
+_WSOA_NEG_RE = re.compile(r"\b(?:no|not|without|n't|never)\b(?:\s+\w+){0,3}?\s+(?:a\s+)?"
+                          r"(?:written\s+statement\s+of\s+action|wsoa)\b", re.I)
+_OUTCOME_VERB_RE = re.compile(
+    r"\b(?:were|was|are|is|been|be)?\s*(?:found|judged|rated|said|deemed|assessed|told)?\s*"
+    r"(?:to\s+)?(?:have|had|has|having|with|show(?:ed|s)?|get|got|given|received?|"
+    r"requir(?:ed|es|ing)|need(?:ed|s|ing)?|result(?:ed|s|ing)\s+in|l(?:ed|ead|eads|eading)\s+to|issued|"
+    r"(?:had\s+)?to\s+(?:produce|prepare|write|submit)|produc(?:ed|e|ing)|prepar(?:ed|e|ing))?\s*(?:a|an|the)?\s*$", re.I)
+
+_WHEN_RE = re.compile(r"^\s*when\b|\bwhat\s+dates?\b|\bwhich\s+dates?\b|\bwhat\s+(?:month|year)\b", re.I)
 _WHO_LED_RE = re.compile(r"\bwho\s+(?:led|leads|was\s+the\s+lead)|\blead\s+inspector\b", re.I)
 _NEXT_RE = re.compile(r"\bnext\b.*\binspection\b|\binspection\b.*\bnext\b|\breinspect", re.I)
-_CONCLUDE_RE = re.compile(r"\bconclu|\boutcome\b|\bverdict\b|\bjudge?ment\b|\bresult\s+of\b", re.I)
-_REVISIT_RE = re.compile(r"\brevisit", re.I)
+_CONCLUDE_RE = re.compile(r"\bconclu|\boutcome\b|\bverdict\b|\bjudge?ment\b|\bresult\s+of\b|"
+                          r"\boverall\b|\brated\b|\bfind\s*\??\s*$|\bfound\s*\??\s*$|\bsay\s*\??\s*$", re.I)
+_NUMBER_RE = re.compile(r"\bhow\s+(?:many|much|long|far|often|old)\b|\bwhat\s+(?:share|proportion|"
+                        r"percentage|number|age|per\s*cent)\b|\bwhat\s+%|\bhow\s+quickly\b", re.I)
+
+# Question negation: a negator on the clause's verb ("did not", "weren't", "NOT found").
+_NEGATION_RE = re.compile(r"^\s*(?:(?:did|do|does|were|was|are|is|have|has|had|could|can|would)\s*"
+                          r"(?:n['’]?t|\s+not|\s+never)|(?:didn|don|doesn|weren|wasn|aren|isn|haven|hasn|hadn)['’]?t|"
+                          r"not|never)\b\s*", re.I)
+_ABSENCE_RE = re.compile(r"^\s*(?:(?:still|also|yet|currently|then)\s+)?(?:(?:had|have|has|with|there\s+(?:was|is|were))\s+)?(?:no|without|"
+                         r"(?:a\s+)?lack(?:ed|s|ing)?(?:\s+of)?|missing|absence\s+of|not\s+enough|"
+                         r"too\s+few|insufficient|no\s+longer\s+had|short\s+of)\b\s*", re.I)
+# Evaluation constructions that attach a topic: polarity +1 praise, -1 criticism.
+_EVAL_RE = re.compile(
+    r"\b(?:(?P<pos>prais\w*|commend\w*|celebrat\w*|complimented|strong|strengths?\s+(?:in|of|around|with)|"
+    r"good\s+practice\s+(?:in|on|around)|positive\s+(?:about|on|for)|did\s+well\s+(?:on|in|with)|"
+    r"(?:well|good|positively)\s+(?:regarded|rated|reviewed|thought\s+of)|highlighted\s+as\s+(?:a\s+)?strength)"
+    r"|(?P<neg>criticis\w*|criticiz\w*|criticism\s+(?:of|for|over)|concerns?\s+(?:about|over|with|around|regarding|on)|"
+    r"worries\s+(?:about|over)|weak(?:ness|nesses)?\s+(?:in|of|around|with)|problems?\s+(?:with|in|around|of)|"
+    r"issues?\s+(?:with|in|around|over)|failings?\s+(?:in|of|around)|shortcomings\s+(?:in|of)|"
+    r"poor(?:ly)?\s+(?:rated|regarded)|told\s+(?:off|to\s+improve)|needed\s+to\s+improve|need\s+to\s+improve|"
+    r"struggl\w*\s+(?:with|to))"
+    r")\b(?:\s+(?:for|over|about|on|in|around|with))?\s*",
+    re.I,
+)
+# Frames that ask for any mention, whatever its lean.
+_NEUTRAL_RE = re.compile(r"^\s*(?:(?:reports?|letters?|documents?|inspections?)\s+)?(?:mention(?:s|ed)?|refer(?:s|red)?\s+to|"
+                         r"talk(?:s|ed)?\s+about|discuss(?:es|ed)?|say\s+anything\s+about|comment(?:s|ed)?\s+on|"
+                         r"reference[ds]?|cover(?:s|ed)?)\b\s*", re.I)
+# Wh-frames and inspector frames stripped from a clause before the topic is read.
+_FRAME_RES = (
+    re.compile(r"^\s*(?:and\s+|but\s+|so\s+|ok\s+|okay\s+)?(?:what|how)\s+about\s+(?:in\s+|for\s+)?", re.I),
+    re.compile(r"^\s*(?:and\s+|but\s+|so\s+)?(?:(?:did|does|do)\s+)?(?:it|they|that|the\s+\w+)?\s*(?:say|said|says|find|found)\s+"
+               r"the\s+same(?:\s+thing)?\b|\bthe\s+same(?:\s+thing)?\s*$", re.I),
+    re.compile(rf"^\s*(?:so\s+|and\s+|ok\s+|okay\s+|also\s+|now\s+|but\s+)?(?:(?:in|for|at)\s+)?(?:which|what)\s+"
+               rf"(?:of\s+(?:the(?:se|m)?|those)\s+)?(?:(?:\w+\s+){{0,2}}?{_UNIT}\b|ones\b|of\s+(?:the(?:se|m)|those)\b)\s*", re.I),
+    re.compile(rf"^\s*(?:tell|show|give)\s+me\s+(?:which|where|the|all)?\s*(?:the\s+)?(?:{_UNIT}\b)?\s*", re.I),
+    re.compile(rf"^\s*(?:list|name)\s+(?:all\s+)?(?:the\s+)?(?:{_UNIT}\b)?\s*(?:where|that|which|with|whose)?\s*", re.I),
+    re.compile(rf"^\s*how\s+many\s+(?:of\s+the(?:se|m)?\s+)?(?:the\s+)?(?:{_UNIT}\b)?\s*", re.I),
+    re.compile(rf"^\s*(?:in\s+)?how\s+many\s+(?:of\s+the\s+)?(?:{_UNIT}\b)?\s*", re.I),
+    re.compile(rf"^\s*(?:{_UNIT})\s+(?:where|that|which|with|whose)\s*", re.I),
+    re.compile(r"^\s*(?:are\s+there\s+)?any\s+\w+\s+(?:where|that|which|with)\s*", re.I),
+    re.compile(r"^\s*where\s*", re.I),
+    re.compile(r"^\s*(?:is|are|was|were|did|do|does|has|have|had)\s+(?:there\s+)?(?:any\s+)?", re.I),
+    re.compile(r"^\s*(?:the\s+)?(?:inspectors?|inspection(?:\s+teams?)?|reports?|letters?|documents?)\s+"
+               r"(?:(?:have|has|had|did|do|does)\s+(?:not\s+)?)?"
+               r"(?:find|found|say|said|report(?:ed)?|identif(?:y|ied)|note[ds]?|mention(?:ed)?|describe[ds]?|"
+               r"highlight(?:ed)?|raise[ds]?|see|saw|state[ds]?|judge[ds]?|conclude[ds]?)\s*(?:that\s+)?", re.I),
+    re.compile(r"^\s*(?:were|was|are|is|been|be)\s+(?:(?:found|judged|said|reported|identified|seen|deemed|"
+               r"described|considered|noted|rated)\s+)?(?:to\s+)?(?:(?:have|be)\s+)?", re.I),
+    re.compile(r"^\s*(?:has|have|had)\s+(?:been\s+)?(?:found\s+to\s+(?:have|be)\s+)?", re.I),
+    re.compile(r"^\s*(?:(?:reports?|letters?|documents?|inspections?)\s+)?(?:say|says|said|report|reported|cite|cited)\s+(?:that\s+)?", re.I),
+    re.compile(r"^\s*(?:found|find|judged|identified|noted|saw|seen|deemed|described|considered|rated|shown|"
+               r"inspected|told)\s+(?:that\s+)?(?:to\s+(?:have|be)\s+)?(?:as\s+)?(?:having\s+)?", re.I),
+    re.compile(r"^\s*(?:(?:in|for|of|at|from)\s+(?=(?:were|was|are|is|had|have|did|do)\b))", re.I),
+    re.compile(r"^\s*(?:still|also|nonetheless|nevertheless|yet|then|however|currently|ever)\b\s*", re.I),
+)
+_TAIL_RE = re.compile(r"\s*(?:[-–—,;:]\s*)?(?:which|what)\s+(?:{u})\s*\??\s*$|\s*\b(?:in\s+)?(?:the\s+|their\s+)?"
+                      r"(?:inspection\s+)?(?:reports?|letters?|inspections?|documents?)\s*\??\s*$|"
+                      r"\b(?:please|pls|thanks|thx)\b|\?+|\s+only\s*$|\bin\s+the\s+collection\b|\bcarried\s+out\b|"
+                      r"\btook\s+place\b|\bare\s+from\b|\binspected\b|\bpublished\b|^\s*(?:or|and|the|a|an|their|its)\s+|"
+                      r"\s+(?:or|and|in|of|for|to|by|from)\s*$".replace("{u}", _UNIT), re.I)
+_YEAR_PHRASE_RES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bbetween\s+(?:the\s+)?" + _YEAR + r"\s+and\s+(?:the\s+)?" + _YEAR, re.I), "range"),
+    (re.compile(r"\bfrom\s+" + _YEAR + r"\s+(?:to|until|till|-|–)\s+" + _YEAR, re.I), "range"),
+    (re.compile(r"\b" + _YEAR + r"\s*(?:to|-|–|/)\s*" + _YEAR + r"\b", re.I), "range"),
+    (re.compile(r"\b(?:before|prior\s+to|earlier\s+than|pre-?)\s*" + _YEAR, re.I), "before"),
+    (re.compile(r"\b(?:until|up\s+to|by|no\s+later\s+than)\s+" + _YEAR, re.I), "until"),
+    (re.compile(r"\b(?:after|later\s+than|post-?)\s*" + _YEAR, re.I), "after"),
+    (re.compile(r"\b" + _YEAR + r"\s*(?:onwards?|and\s+(?:later|after|since)|or\s+later|\+|-on)", re.I), "since"),
+    (re.compile(r"\b(?:since|from|starting)\s+" + _YEAR, re.I), "since"),
+    (re.compile(r"\b" + _YEAR + r"(?='?s?\s+(?:\w+\s+)?(?:reports?|letters?|inspections?|visits?|revisits?|documents?|ones?)\b)", re.I), "in"),
+    (re.compile(r"\b(?:in|during|of|for)\s+" + _YEAR, re.I), "in"),
+    (re.compile(r"\b" + _YEAR + r"\b", re.I), "in"),
+)
+_WORD_RE = re.compile(r"[A-Za-z0-9]")
+_CONNECT_RE = re.compile(
+    r",?\s+\b(?P<op>and|but|or|yet|while|whilst)\s+(?=(?:(?:were|was|are|is|had|have|has|did|do|does)\s+)?"
+    r"(?:also\s+|still\s+|then\s+|nonetheless\s+|nevertheless\s+|yet\s+|not\s+|never\s+|n't\s+)*"
+    r"(?:were|was|are|is|had|have|has|did|do|does|not|never|also|still|nonetheless|nevertheless|yet|"
+    r"prais\w*|criticis\w*|found|judged|told|rated|lacked|lacking|struggl\w*|with|without)\b)",
+    re.I,
+)
+# A lookup whose words are all frame: "What did the ... inspection find?"
+_BARE_FRAME_RE = re.compile(r"^\s*(?:what|how)?\s*(?:did|does|do|was|were|is|are|has|have)?\s*(?:the\s+)?"
+                            r"(?:(?:send|local\s+area|area|joint)\s+)?(?:inspectors?|inspection|report|letter|revisit)?\s*"
+                            r"(?:find|found|say|said|conclude[ds]?|report(?:ed)?|show(?:ed)?|think|judge[ds]?|"
+                            r"look\s+like|like)?\s*\??\s*$", re.I)
+_FRAME_NOUNS_RE = re.compile(r"\b(?:local\s+)?(?:area\s+)?(?:partnerships?|councils?|inspectors?|inspections?|"
+                             r"letters?|reports?|documents?)\b", re.I)
+
+
+@dataclass
+class Clause:
+    """One condition of a set question: a topic, the stance asked for, and negation."""
+
+    text: str  # the clause as typed, frame stripped (what stance is read from)
+    topic: str  # the open-class topic words
+    polarity: int = 0  # -1 criticism / a problem, +1 praise, 0 any mention
+    explicit: bool = False  # polarity came from the frame grammar, not the stance model
+    negated: bool = False  # "did not ...": the complement within scope
 
 
 @dataclass
@@ -76,74 +185,154 @@ class Query:
     intent: str = "lookup"  # lookup | set | count | compare
     areas: list[str] = field(default_factory=list)
     unknown_areas: list[str] = field(default_factory=list)
+    exclude_areas: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
     since: int | None = None
     until: int | None = None
     framework: str | None = None
     kind: str | None = None
+    latest: bool = False
     outcome: str | None = None
-    terms: list[Term] = field(default_factory=list)
-    polarity: Polarity = 0
-    absence: bool = False  # asks what is missing ("lacked a DMO", "without a ...")
+    outcome_negated: bool = False
+    clauses: list[Clause] = field(default_factory=list)
+    combine: str = "and"  # how clauses combine: "and" (all) | "or" (any)
+    count_unit: str = "areas"  # areas | documents
     asks_when: bool = False
     asks_lead: bool = False
     asks_next: bool = False
     asks_outcome: bool = False
+    asks_number: bool = False
+    wordless: bool = False
+    anaphora: bool = False  # "those", "them", "that", "there": needs the conversation
+    read_as: str = ""  # how a follow-up was read ("" for a standalone question)
+    topic_specific: bool = True  # the topic names something not in most letters (set by Library)
+
+    @property
+    def topic(self) -> str:
+        return " ; ".join(c.topic for c in self.clauses if c.topic)
+
+    @property
+    def has_scope(self) -> bool:
+        return bool(self.areas or self.regions or self.exclude_areas or self.since is not None
+                    or self.until is not None or self.framework or self.kind or self.latest)
 
 
-def parse_question(text: str, indexed_areas: list[str]) -> Query:
+# ---- parsing -------------------------------------------------------------------------------
+def parse_question(text: str, indexed_areas: list[str], *,
+                   common_words: frozenset[str] = frozenset()) -> Query:
+    """Read a question's frame with the grammar above; the rest is its topic.
+
+    ``common_words``: lower-case words the collection uses as ordinary words ("reading",
+    "bury" would be one if letters said "bury"); an area whose name is such a word is only
+    taken when the question writes it with a capital.
+    """
     q = Query(text=text)
-    low = text.lower()
-    _areas(q, low, indexed_areas)
-    _years(q, text)
-    if _JOINT_RE.search(text):
+    if not _WORD_RE.search(text):
+        q.wordless = True
+        return q
+    work = " " + re.sub(r"\s+", " ", text.replace("’", "'")) + " "
+    work = _areas(q, work, indexed_areas, common_words)
+    work = _years(q, work)
+    if _JOINT_RE.search(work):
         q.framework = "joint_2016"
-    elif _AREA2023_RE.search(text) and not q.areas:
+        work = _JOINT_RE.sub(" ", work)
+    elif _AREA2023_RE.search(work):
         q.framework = "area_2023"
-    if _REVISIT_RE.search(text):
+        work = _AREA2023_RE.sub(" ", work)
+    if _REVISIT_RE.search(work):
         q.kind = "revisit"
+    if _LATEST_RE.search(work):
+        q.latest = True
+        work = _LATEST_RE.sub(" ", work)
+        work = re.sub(r"\b(?:looking\s+only\s+at|only\s+looking\s+at|using|based\s+on|in|from|for)\s+"
+                      r"(?:each|every|the)\s+(?:area'?s?|one'?s?|partnership'?s?)?\s*(?:,|\s)", " ", work, flags=re.I)
+        work = re.sub(r"\b(?:per|for\s+each|of\s+each|in\s+each|by)\s+(?:area|partnership)\b", " ", work, flags=re.I)
     q.asks_when = bool(_WHEN_RE.search(text))
     q.asks_lead = bool(_WHO_LED_RE.search(text))
     q.asks_next = bool(_NEXT_RE.search(text))
     q.asks_outcome = bool(_CONCLUDE_RE.search(text))
+    q.asks_number = bool(_NUMBER_RE.search(text))
+    q.anaphora = bool(re.search(r"\b(?:those|these|them|that|it|there|their|they|same|ones)\b",
+                                text, re.I)) and len(text.split()) <= 14
 
-    if _COUNT_RE.search(text):
+    m = _COUNT_RE.search(work)
+    n_areas = len(q.areas)
+    if m and not re.search(r"\bhow\s+many\s+(?:children|young|pupils|parents|families|people|schools|weeks|"
+                           r"days|months|cases|staff|places|referrals|plans|requests)\b", work, re.I):
         q.intent = "count"
-    elif _SET_RE.search(text) and len(q.areas) != 1:
+        unit = (m.group(1) or m.group(2) or "").lower()
+        q.count_unit = "documents" if re.match(_UNIT_DOC, unit, re.I) else "areas"
+    elif _SET_RE.search(work) and n_areas != 1:
         q.intent = "set"
-    elif len(q.areas) >= 2 or (len(q.areas) == 1 and _COMPARE_RE.search(text)):
+    elif n_areas >= 2 or (n_areas == 1 and _COMPARE_RE.search(work)):
         q.intent = "compare"
     if q.intent in ("set", "count"):
-        for outcome, pattern in _OUTCOME_RES:
-            if pattern.search(text):
-                q.outcome = outcome
-                break
-    _topic(q, text)
+        work = _outcome(q, work)
+    _clauses(q, work)
     return q
 
 
-def _areas(q: Query, low: str, indexed: list[str]) -> None:
-    found: list[str] = []
-    spans: list[tuple[int, int]] = []
+def _areas(q: Query, work: str, indexed: list[str], common: frozenset[str]) -> str:
+    """Find areas (indexed, known elsewhere, excluded) and regions; blank them out."""
     names = {a.lower(): a for a in indexed}
-    for surface, canon in sorted(names.items(), key=lambda kv: -len(kv[0])):
-        for m in re.finditer(r"\b" + re.escape(surface) + r"\b", low):
-            if not any(a <= m.start() < b for a, b in spans):
-                spans.append((m.start(), m.end()))
-                if canon not in found:
-                    found.append(canon)
-    q.areas = found
-    indexed_keys = {a.lower() for a in indexed}
     for surface, canon in known_area_names().items():
-        if canon.lower() in indexed_keys:
+        names.setdefault(surface, canon)
+    spans: list[tuple[int, int, str]] = []
+    low = work.lower()
+    for surface in sorted(names, key=len, reverse=True):
+        for m in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?:'s|s')?(?![\w-])", low):
+            if any(a < m.end() and m.start() < b for a, b, _ in spans):
+                continue
+            typed = work[m.start(): m.end()]
+            if surface in common and not typed[:1].isupper():
+                continue  # "concerns about reading": an ordinary word, not Reading
+            spans.append((m.start(), m.end(), names[surface]))
+    for surface in sorted(REGION_NAMES, key=len, reverse=True):
+        for m in re.finditer(r"(?<![\w-])(?:the\s+)?" + re.escape(surface) + r"(?![\w-])", low):
+            if any(a < m.end() and m.start() < b for a, b, _ in spans):
+                continue
+            spans.append((m.start(), m.end(), "region:" + REGION_NAMES[surface]))
+    indexed_set = set(indexed)
+    excluded_from = None
+    ex = _EXCLUDE_RE.search(work)
+    if ex:
+        excluded_from = ex.start()
+    for a, _b, canon in sorted(spans):
+        if canon.startswith("region:"):
+            if canon[7:] not in q.regions:
+                q.regions.append(canon[7:])
             continue
-        for m in re.finditer(r"\b" + re.escape(surface) + r"\b", low):
-            if not any(a <= m.start() < b for a, b in spans) and canon not in q.unknown_areas:
-                q.unknown_areas.append(canon)
+        if excluded_from is not None and a >= excluded_from:
+            if canon not in q.exclude_areas:
+                q.exclude_areas.append(canon)
+        elif canon in indexed_set:
+            if canon not in q.areas:
+                q.areas.append(canon)
+        elif canon not in q.unknown_areas:
+            q.unknown_areas.append(canon)
+    out = list(work)
+    for a, b, _ in spans:
+        out[a:b] = " " * (b - a)
+    work = "".join(out)
+    if ex:
+        work = _EXCLUDE_RE.sub(" ", work)
+    # Leftover glue around removed names: "in , and", "for 's", "the borough of".
+    work = re.sub(r"\b(?:in|for|of|at|about|from|by)\s+(?:the\s+)?(?:(?:london\s+)?borough\s+of\s+)?"
+                  r"(?=\s*(?:[,?.;]|and\b|or\b|$))", " ", work, flags=re.I)
+    work = re.sub(r"\b(?:the\s+)?(?:london\s+)?boroughs?\b", " ", work, flags=re.I) if q.regions else work
+    return work
 
 
-def _years(q: Query, text: str) -> None:
-    for pattern, how in _RANGE_RES:
-        m = pattern.search(text)
+def region_scope(q: Query) -> set[str]:
+    out: set[str] = set()
+    for r in q.regions:
+        out.update(region_areas(r))
+    return out
+
+
+def _years(q: Query, work: str) -> str:
+    for pattern, how in _YEAR_PHRASE_RES:
+        m = pattern.search(work)
         if not m:
             continue
         ys = [int(g) for g in m.groups()]
@@ -157,61 +346,109 @@ def _years(q: Query, text: str) -> None:
             q.since = ys[0] + 1
         elif how == "since":
             q.since = ys[0]
-        elif how == "in":
+        else:
             q.since = q.until = ys[0]
-        return
+        work = work[: m.start()] + " " + work[m.end():]
+        break
+    return _Y.sub(" ", work)
 
 
-def _topic(q: Query, text: str) -> None:
-    """Topic terms (concepts and content words) and the polarity the question asks for."""
-    s = stem_string(re.sub(r"\b(19|20)\d\d\b", " ", text))
-    for area in q.areas + q.unknown_areas:
-        s = s.replace(stem_string(area), " ")
-    terms: list[Term] = []
-    for form, label, forms in concept_forms():
-        if form in s:
-            if label == "wsoa" and q.outcome:
-                s = s.replace(form, " ")
-                continue
-            if all(t.label != label for t in terms):
-                terms.append(Term(label, forms))
-            s = s.replace(form, " ")
-    neg = {stem(w) for w in NEG_CUES}
-    pos = {stem(w) for w in POS_CUES}
-    frame = {stem(w) for w in FRAME_WORDS | STOPWORDS}
-    outcome_frame = {stem(w) for w in _OUTCOME_FRAME} if q.outcome else set()
-    polarity = 0
-    raw = s.split()
-    words: list[str] = []
-    sets = q.intent in ("set", "count")
-    for w in raw:
-        if w in {"prais", "commend", "criticis", "criticism"}:
-            polarity = polarity or (1 if w != "criticis" and w != "criticism" else -1)
-            continue
-        if w in pos or w in {"strength", "effectiv", "good", "positiv"}:
-            polarity = polarity or 1
-            if sets:
-                continue
-        elif w in neg or w in {"lack", "concern", "delay", "fail", "weak", "absenc", "miss"}:
-            polarity = polarity or -1
-            q.absence = q.absence or w in {"lack", "absenc", "absent", "without", "miss", "no"}
-            if sets:
-                continue
-        if w in frame or w in outcome_frame or len(w) < 2:
-            continue
-        words.append(w)
-    # "assessment or diagnosis": either word will do.
-    joined = " ".join(raw)
-    for w in dict.fromkeys(words):
-        term = word_term(w)
-        merged = False
-        for t in terms:
-            if re.search(rf"\b{re.escape(t.label.split()[-1])}\s+or\s+{re.escape(w)}\b", joined) or \
-               re.search(rf"\b{re.escape(w)}\s+or\s+{re.escape(t.label.split()[-1])}\b", joined):
-                terms[terms.index(t)] = type(t)(t.label + " or " + w, t.forms + term.forms)
-                merged = True
-                break
-        if not merged:
-            terms.append(term)
-    q.terms = terms
-    q.polarity = polarity
+def _outcome(q: Query, work: str) -> str:
+    if _WSOA_NEG_RE.search(work):
+        q.outcome, q.outcome_negated = "wsoa_required", True
+        m = _WSOA_NEG_RE.search(work)
+        return _strip_outcome(work, m.start(), m.end())
+    for outcome, pattern in OUTCOME_RES:
+        m = pattern.search(work)
+        if m:
+            q.outcome = outcome
+            before = work[: m.start()]
+            neg = re.search(r"\b(?:not|n't|never|no)\b[^,;]{0,25}$", before, re.I)
+            if neg and not re.search(r"\bnot\s+(?:made\s+)?(?:sufficient|enough)\b", work[neg.start():m.end()], re.I):
+                q.outcome_negated = True
+                return _strip_outcome(work, neg.start(), m.end())
+            return _strip_outcome(work, m.start(), m.end())
+    return work
+
+
+def _strip_outcome(work: str, a: int, b: int) -> str:
+    """Remove the outcome phrase and the verb frame that carries it ("were judged to have")."""
+    before = work[:a]
+    verb = _OUTCOME_VERB_RE.search(before)
+    if verb and verb.group().strip():
+        before = before[: verb.start()]
+    before = re.sub(r"\b(?:judged|found|rated)\s+(?:to\s+(?:have|be)\s+)?(?:as\s+)?(?:having\s+)?$", " ", before, flags=re.I)
+    after = re.sub(r"^\s*(?:for\s+(?:children|pupils)(?:\s+and\s+young\s+people)?(?:\s+with\s+send)?|"
+                   r"(?:in|for)\s+(?:their|the)\s+(?:send\s+)?(?:arrangements|inspection|report)|"
+                   r"being\s+required|(?:was|were|being)?\s*(?:required|needed|issued|produced)|"
+                   r"(?:in\s+)?(?:their|the)\s+(?:latest\s+)?(?:report|inspection))", " ", work[b:], flags=re.I)
+    return before + " " + after
+
+
+def _clauses(q: Query, work: str) -> None:
+    parts: list[tuple[str, str]] = []  # (operator before, clause text)
+    pos, op = 0, "and"
+    for m in _CONNECT_RE.finditer(work):
+        parts.append((op, work[pos: m.start()]))
+        op = "or" if m.group("op").lower() == "or" else "and"
+        pos = m.end()
+    parts.append((op, work[pos:]))
+    if any(o == "or" for o, _ in parts[1:]):
+        q.combine = "or"
+    clauses = []
+    for _, raw in parts:
+        c = _clause(raw)
+        if c.topic or c.negated or c.polarity:
+            clauses.append(c)
+    # "... and not criticised for waits for them": a clause whose topic is only a pronoun
+    # takes the topic of the clause before it.
+    for i, c in enumerate(clauses):
+        if i and _is_pronoun_topic(c.topic):
+            c.topic = (c.topic + " " + clauses[i - 1].topic).strip()
+    q.clauses = clauses
+
+
+def _is_pronoun_topic(topic: str) -> bool:
+    return bool(re.search(r"\b(?:them|it|those|these|this|that|their|its)\b", topic, re.I)) and len(topic.split()) <= 6
+
+
+def _clause(raw: str) -> Clause:
+    s = raw.strip(" ,;:-–—")
+    for _ in range(4):  # frames nest: "which areas did inspectors find were ..."
+        before = s
+        for pat in _FRAME_RES:
+            s = pat.sub("", s, count=1).strip(" ,;:-–—")
+        if s == before:
+            break
+    negated = False
+    m = _NEGATION_RE.match(s)
+    if m:
+        negated = True
+        s = s[m.end():]
+        for pat in _FRAME_RES:
+            s = pat.sub("", s, count=1).strip(" ,;:-–—")
+    polarity, explicit = 0, False
+    m = _ABSENCE_RE.match(s)
+    if m and m.group().strip():
+        polarity, explicit = -1, True
+        s = s[m.end():]
+    m = _NEUTRAL_RE.search(s)
+    if m and not polarity:
+        explicit = True  # "mention", "refer to": any mention counts, whatever its lean
+        s = (s[: m.start()] + " " + s[m.end():]).strip()
+    m = _EVAL_RE.search(s)
+    if m:
+        polarity, explicit = (1 if m.group("pos") else -1), True
+        s = (s[: m.start()] + " " + s[m.end():]).strip()
+    text = s
+    topic = _FRAME_NOUNS_RE.sub(" ", s)
+    for _ in range(4):
+        before = topic
+        topic = _TAIL_RE.sub(" ", topic).strip()
+        if topic == before:
+            break
+    topic = re.sub(r"^\s*(?:(?:were|was|is|are|had|have|has|did|do|does|been|be|being|get|got)\s+)+", " ", topic, flags=re.I)
+    topic = re.sub(r"\s+", " ", topic).strip(" ,;:-–—?.!'\"")
+    if not re.search(r"[a-z0-9]{2,}", topic, re.I) or _BARE_FRAME_RE.match(topic):
+        topic = ""
+    return Clause(text=text.strip(), topic=topic, polarity=polarity, explicit=explicit, negated=negated)

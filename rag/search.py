@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from rag.glossary import expand_query
+from rag.glossary import expand
 from rag.text import stems
 from rag.types import Letter, Passage
 
@@ -89,7 +89,7 @@ class HybridIndex:
         return self.matrix @ qvec.astype(np.float32)
 
     def bm25_scores(self, query: str) -> np.ndarray:
-        q = stems(expand_query(query))
+        q = stems(expand(query))
         if not q or not self.passages:
             return np.zeros(len(self.passages), dtype=np.float32)
         return np.asarray(self.bm25.get_scores(q), dtype=np.float32)

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"  # 3: sentence spans and vectors stored with each passage
 
 
 def default_store() -> Path:

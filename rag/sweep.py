@@ -1,37 +1,173 @@
 """Set and count questions: check every letter in scope, never a top-k sample.
 
-For each letter the verdict is ``yes`` (it says so), ``no`` (it says the opposite) or
-``not_mentioned``. Topic questions read the letter's own sentences (topic terms plus
-the lean of their wording and section); outcome and date questions read the letters
-table and cite the sentence that establishes the fact.
+Each clause of the question (rag/question.py) is scored against every sentence of the
+collection (rag/relevance.py). For each letter in scope a clause is ``yes`` when a
+relevant sentence leans the way the clause asks (criticism, praise, or any mention),
+``no`` when the letter speaks to the topic only the other way, ``not_mentioned``
+otherwise. A negated clause ("did not ...") asks for the opposite lean among the
+letters that speak to the topic. Clauses combine with "and" / "or"; an outcome
+("systemic failings") is read from the letters table and filters the letters.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from rag.compose import CitationBook, letter_label
-from rag.evidence import Sentence, on_topic
-from rag.question import Query
+from rag.question import Clause, Query
+from rag.relevance import Calibrated
 from rag.types import OUTCOME_LABELS, Finding, Letter
 
 if TYPE_CHECKING:
     from rag.library import Library
 
+POLARITY_MARGIN = 1.0  # |stance logit| of the clause below this: the clause asks for any mention
+STANCE_RANK = 0.05  # how much a clear lean counts when choosing a letter's best quote
+_PARTS_RE = re.compile(r",|;|\bor\b|\bsuch\s+as\b|\bincluding\b|\be\.g\.|\bfor\s+example\b|\band/or\b", re.I)
+
+
+@dataclass
+class ClauseCheck:
+    clause: Clause
+    cal: Calibrated
+    polarity: int  # effective polarity after negation: -1 criticism, +1 praise, 0 any
+
+
+@dataclass
+class LetterVerdict:
+    verdict: str  # yes | no | not_mentioned
+    sentences: list[int] = field(default_factory=list)  # sentence ids, best first
+    reason: str = ""
+
 
 @dataclass
 class SweepResult:
     findings: list[Finding] = field(default_factory=list)
-    lines: dict[str, str] = field(default_factory=dict)  # letter id -> quoted line
+    best: dict[str, int] = field(default_factory=dict)  # letter id -> best citation number
+    opposite: dict[str, int] = field(default_factory=dict)  # letter id -> sentence saying the opposite
+    checks: list[ClauseCheck] = field(default_factory=list)
+    index: Any = None  # the library's SentenceIndex (for spans of opposite sentences)
+
+
+def topic_variants(topic: str) -> list[str]:
+    """The whole topic and each of its listed parts ("OT or physio" -> both, and each)."""
+    parts = [p.strip() for p in _PARTS_RE.split(topic)]
+    parts = [p for p in parts if len(re.findall(r"[A-Za-z]{3,}", p)) >= 1 and p != topic]
+    return [topic, *dict.fromkeys(parts)]
+
+
+def check_clause(lib: Library, c: Clause) -> ClauseCheck:
+    topic = lib.expand(c.topic)
+    si = lib.sentence_index
+    variants = [lib.expand(v) for v in topic_variants(c.topic)]
+    focused = [si.focus(v) for v in variants]
+    cal = si.calibrate(si.score(lib.embed_many(variants), topic, focus=lib.embed_many(focused)))
+    polarity = c.polarity
+    if not c.explicit:
+        logit = lib.stance_of(lib.expand(c.text or c.topic))
+        polarity = 0 if abs(logit) < POLARITY_MARGIN else (-1 if logit > 0 else 1)
+    if c.negated:
+        polarity = -polarity if polarity else -1
+    return ClauseCheck(c, cal, polarity)
+
+
+def judge(lib: Library, chk: ClauseCheck, letter_id: str) -> LetterVerdict:
+    si = lib.sentence_index
+    idx = si.by_letter.get(letter_id, np.zeros(0, np.int64))
+    rel = chk.cal.relevant(idx)
+    if not len(rel):
+        return LetterVerdict("not_mentioned", reason="not mentioned")
+    rel = rel[np.argsort(-chk.cal.scores[rel], kind="stable")]
+    if chk.polarity == 0:
+        return LetterVerdict("yes", list(map(int, rel)), "mentions it")
+    lean = si.lean[rel] * (-chk.polarity)
+    agree = rel[lean > 0]
+    if len(agree):
+        # Best quote first: on topic, and clearly leaning the asked way.
+        strength = chk.cal.scores[agree] + STANCE_RANK * np.minimum(si.lean[agree] * (-chk.polarity), 4.0)
+        agree = agree[np.argsort(-strength, kind="stable")]
+        return LetterVerdict("yes", list(map(int, agree)), "says so")
+    return LetterVerdict("no", list(map(int, rel)), "says the opposite")
+
+
+def _combine(verdicts: list[LetterVerdict], how: str) -> LetterVerdict:
+    kinds = [v.verdict for v in verdicts]
+    if how == "or":
+        yes = [v for v in verdicts if v.verdict == "yes"]
+        if yes:
+            return LetterVerdict("yes", [s for v in yes for s in v.sentences], yes[0].reason)
+    elif all(k == "yes" for k in kinds):
+        return LetterVerdict("yes", [s for v in verdicts for s in v.sentences[:2]], verdicts[0].reason)
+    if "no" in kinds:
+        no = next(v for v in verdicts if v.verdict == "no")
+        return LetterVerdict("no", no.sentences, no.reason)
+    if how == "and" and "yes" in kinds:
+        return LetterVerdict("not_mentioned", [], "only part of the question is mentioned")
+    return LetterVerdict("not_mentioned", [], "not mentioned")
 
 
 def sweep(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -> SweepResult:
-    if q.outcome:
-        return _by_outcome(q, letters, book)
-    if not q.terms:
-        return _by_scope(q, letters, book)
-    return _by_topic(lib, q, letters, book)
+    res = SweepResult(index=lib.sentence_index)
+    checks = [check_clause(lib, c) for c in q.clauses
+              if c.topic and lib.sentence_index.distinctive(lib.expand(c.topic))]
+    res.checks = checks
+    quotes = lib.settings.answer.quotes_per_letter
+    for lt in letters:
+        if q.outcome:
+            match = (lt.outcome == q.outcome) != q.outcome_negated
+            if not match:
+                label = OUTCOME_LABELS.get(lt.outcome or "", "no outcome stated")
+                res.findings.append(Finding(lt.area, lt.id, lt.year, "no", (), f"outcome: {label}"))
+                continue
+        if not checks:
+            dated = q.since is not None or q.until is not None
+            keys = (("outcome", "outcome_2") + (("dates",) if dated else ())) if q.outcome else ("dates",)
+            ns = _cite_meta(book, lt, keys)
+            reason = (f"outcome: {OUTCOME_LABELS[lt.outcome]}" if q.outcome and lt.outcome
+                      else f"inspected {lt.dates_label()}")
+            if q.outcome and q.outcome_negated:
+                reason = f"outcome: {OUTCOME_LABELS.get(lt.outcome or '', 'no outcome stated')}"
+            res.findings.append(Finding(lt.area, lt.id, lt.year, "yes", tuple(ns), reason))
+            if ns:
+                res.best[lt.id] = ns[0]
+            continue
+        v = _combine([judge(lib, chk, lt.id) for chk in checks], q.combine)
+        ns: list[int] = []
+        if v.verdict == "yes":
+            if q.outcome:  # the outcome that admitted the letter is part of the answer
+                ns += _cite_meta(book, lt, ("outcome",))
+            for k in _dedupe(v.sentences)[:quotes]:
+                n = book.cite(lt.id, int(lib.sentence_index.start[k]), int(lib.sentence_index.end[k]))
+                if n:
+                    ns.append(n)
+            if ns:
+                res.best[lt.id] = ns[-min(len(ns), quotes)] if q.outcome else ns[0]
+            reason = v.reason
+        elif v.verdict == "no" and v.sentences:
+            k = v.sentences[0]
+            reason = f'says the opposite: "{lib.sentence_index.text(k)}"'
+            res.opposite[lt.id] = k
+        else:
+            reason = v.reason
+        res.findings.append(Finding(lt.area, lt.id, lt.year, v.verdict if (ns or v.verdict != "yes")
+                                    else "not_mentioned", tuple(ns), reason))
+    return res
+
+
+def si_start(res: SweepResult, k: int) -> int:
+    return int(res.index.start[k])
+
+
+def si_end(res: SweepResult, k: int) -> int:
+    return int(res.index.end[k])
+
+
+def _dedupe(ids: list[int]) -> list[int]:
+    return list(dict.fromkeys(ids))
 
 
 def _cite_meta(book: CitationBook, lt: Letter, keys: tuple[str, ...]) -> list[int]:
@@ -43,93 +179,46 @@ def _cite_meta(book: CitationBook, lt: Letter, keys: tuple[str, ...]) -> list[in
     return ns
 
 
-def _by_outcome(q: Query, letters: list[Letter], book: CitationBook) -> SweepResult:
-    res = SweepResult()
-    dated = q.since is not None or q.until is not None
-    keys = ("outcome", "outcome_2") + (("dates",) if dated else ())
-    for lt in letters:
-        if lt.outcome == q.outcome:
-            ns = _cite_meta(book, lt, keys)
-            res.findings.append(Finding(lt.area, lt.id, lt.year, "yes", tuple(ns),
-                                        f"outcome: {OUTCOME_LABELS[q.outcome]}"))
-            res.lines[lt.id] = " ".join(f'"{book.quote(n)}" [{n}]' for n in ns)
-        else:
-            label = OUTCOME_LABELS.get(lt.outcome or "", "no outcome stated")
-            res.findings.append(Finding(lt.area, lt.id, lt.year, "no", (), f"outcome: {label}"))
-    return res
-
-
-def _by_scope(q: Query, letters: list[Letter], book: CitationBook) -> SweepResult:
-    """No topic beyond the filters ("letters from before 2018"): every letter in scope."""
-    res = SweepResult()
-    for lt in letters:
-        ns = _cite_meta(book, lt, ("dates",))
-        res.findings.append(Finding(lt.area, lt.id, lt.year, "yes", tuple(ns),
-                                    f"inspected {lt.dates_label()}"))
-        res.lines[lt.id] = " ".join(f'"{book.quote(n)}" [{n}]' for n in ns)
-    return res
-
-
-def _by_topic(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -> SweepResult:
-    res = SweepResult()
-    threshold = lib.settings.answer.match_threshold
-    per_letter = lib.settings.answer.quotes_per_letter
-    for lt in letters:
-        hits: list[tuple[float, Sentence]] = []
-        for sent in lib.sentences(lt.id):
-            cov = on_topic(q.terms, lib.weights, sent, threshold)
-            if cov:
-                hits.append((cov, sent))
-        if q.polarity < 0:
-            agree = [h for h in hits if h[1].critical and (h[1].absence or not q.absence)]
-            oppose = [h for h in hits if h[1].favourable]
-        elif q.polarity > 0:
-            agree = [h for h in hits if h[1].favourable]
-            oppose = [h for h in hits if h[1].critical]
-        else:
-            agree, oppose = hits, []
-        if agree:
-            verdict, chosen = "yes", agree
-        elif oppose:
-            verdict, chosen = "no", oppose[:1]
-        else:
-            verdict, chosen = "not_mentioned", []
-        chosen = sorted(chosen, key=lambda h: (-h[0], -abs(h[1].lean), h[1].start))[:per_letter]
-        chosen = sorted(chosen, key=lambda h: h[1].start)
-        if verdict == "yes":
-            ns = [n for _, s in chosen if (n := book.cite(lt.id, s.start, s.end))]
-            reason = "says so"
-        else:
-            # Not cited as support for the answer; the opposing sentence is named in the reason.
-            ns = []
-            text = lib.letter_text(lt.id)
-            reason = (f'says the opposite: "{text[chosen[0][1].start:chosen[0][1].end]}"' if chosen
-                      else "mentioned without a judgement" if hits else "not mentioned")
-        res.findings.append(Finding(lt.area, lt.id, lt.year, verdict, tuple(ns), reason))
-        if ns:
-            res.lines[lt.id] = " ".join(f'"{book.quote(n)}" [{n}]' for n in ns)
-    return res
-
-
-def compose_set(q: Query, res: SweepResult, letters: dict[str, Letter], in_scope: int,
-                scope_label: str) -> str:
+def compose_set(q: Query, res: SweepResult, letters: dict[str, Letter], book: CitationBook,
+                in_scope: int, scope_label: str) -> str:
+    """The lead line (how many, of how many checked), then one best quote per letter."""
     yes = [f for f in res.findings if f.verdict == "yes"]
     no = [f for f in res.findings if f.verdict == "no"]
+    silent = [f for f in res.findings if f.verdict == "not_mentioned"]
     yes_areas = sorted({f.area for f in yes})
-    count = len(yes)
-    if q.intent == "count":
-        lead = (f"**{count}** of the {in_scope} letters in scope ({scope_label}) do: "
-                + (", ".join(letter_label(letters[f.letter_id]) for f in yes) or "none") + ".")
+    docs = "document" if in_scope == 1 else "documents"
+    if q.intent == "count" and q.count_unit == "documents":
+        lead = (f"**{len(yes)} of the {in_scope} {docs}** in scope ({scope_label}) do"
+                + (": " + ", ".join(letter_label(letters[f.letter_id]) for f in yes) if yes else "") + ".")
+    elif q.intent == "count":
+        lead = (f"**{len(yes_areas)} area{'s' if len(yes_areas) != 1 else ''}** "
+                f"({len(yes)} of the {in_scope} {docs} checked, {scope_label})"
+                + (": " + ", ".join(yes_areas) if yes_areas else "") + ".")
     elif yes:
         lead = (f"**{len(yes_areas)} area{'s' if len(yes_areas) != 1 else ''}** "
-                f"({count} of {in_scope} letters in scope, {scope_label}): " + ", ".join(yes_areas) + ".")
+                f"({len(yes)} of the {in_scope} {docs} checked, {scope_label}): " + ", ".join(yes_areas) + ".")
     else:
-        lead = f"None of the {in_scope} letters in scope ({scope_label}) says so."
+        lead = f"None of the {in_scope} {docs} in scope ({scope_label}) says so."
     parts = [lead]
     if yes:
-        parts.append("\n".join(f"- **{letter_label(letters[f.letter_id])}**: {res.lines.get(f.letter_id, '')}"
-                               for f in yes))
-    if no and not q.outcome:
-        parts.append("Letters that say the opposite: " + "; ".join(
-            letter_label(letters[f.letter_id]) for f in no) + ".")
+        lines = []
+        for f in yes:
+            n = res.best.get(f.letter_id)
+            quote = f'"{book.quote(n)}" [{n}]' if n else f.reason
+            lines.append(f"- **{letter_label(letters[f.letter_id])}**: {quote}")
+        parts.append("\n".join(lines))
+    topic_no = [f for f in no if f.letter_id in res.opposite]
+    if topic_no and not yes and len(topic_no) <= 3:
+        # Nothing says so: show, cited, what the letters that speak to it do say.
+        lines = []
+        for f in topic_no:
+            k = res.opposite[f.letter_id]
+            n = book.cite(f.letter_id, int(si_start(res, k)), int(si_end(res, k)))
+            if n:
+                lines.append(f"- **{letter_label(letters[f.letter_id])}** says the opposite: \"{book.quote(n)}\" [{n}]")
+        parts.append("\n".join(lines))
+    elif topic_no:
+        parts.append("Say the opposite: " + "; ".join(letter_label(letters[f.letter_id]) for f in topic_no) + ".")
+    if silent and res.checks:
+        parts.append(f"Not mentioned in {len(silent)} of the {in_scope} {docs}.")
     return "\n\n".join(parts)

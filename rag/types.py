@@ -221,6 +221,8 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     mode: str = "extractive"
     notes: tuple[str, ...] = ()
+    read_as: str = ""
+    """How a follow-up question was read in its conversation ("" when it stood alone)."""
 
     @property
     def yes_areas(self) -> list[str]:
@@ -239,4 +241,5 @@ class Answer:
             "timings_ms": self.timings_ms,
             "mode": self.mode,
             "notes": list(self.notes),
+            "read_as": self.read_as,
         }

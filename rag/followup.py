@@ -1,0 +1,148 @@
+"""Follow-up questions, read against the earlier questions of the same conversation.
+
+No LLM: a follow-up is a question whose own structure (rag/question.py) lacks a part,
+and the part comes from the question before it (itself resolved the same way):
+- a new scope for the same question: "and what about Dorset?", "what about 2023?",
+  "what about the london boroughs", "did sandwell's 2019 letter say the same?";
+- narrowing the last set answer: "which of those were inspected in 2024?", "which of
+  them had systemic failings?" (the scope becomes the areas that answer said yes for);
+- counting it: "how many is that?";
+- a pronoun for the last scope: "what did they say about short breaks?" (their area).
+A follow-up that lacks a part no earlier question supplies gets a question back.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import TYPE_CHECKING
+
+from rag.compose import CLARIFY
+from rag.question import Query
+
+if TYPE_CHECKING:
+    from rag.library import Library
+
+_NARROW_RE = re.compile(r"\b(?:of\s+(?:those|these|them|the\s+above)|those|these|them|the\s+same\s+ones)\b", re.I)
+_SAME_RE = re.compile(r"\b(?:same|that|this|it|there|their|they|those|these|them|also|too|as\s+well|"
+                      r"what\s+about|how\s+about|and)\b", re.I)
+
+
+def _has_topic(lib: Library, q: Query) -> bool:
+    return any(c.topic and lib.sentence_index.distinctive(lib.expand(c.topic)) for c in q.clauses)
+
+
+def _scope_words(q: Query) -> str:
+    bits = []
+    if q.areas:
+        bits.append(", ".join(q.areas))
+    if q.regions:
+        bits.append(", ".join(q.regions))
+    if q.since is not None or q.until is not None:
+        if q.since == q.until:
+            bits.append(str(q.since))
+        else:
+            bits.append(f"{q.since or ''}-{q.until or ''}")
+    if q.framework:
+        bits.append("joint inspections" if q.framework == "joint_2016" else "2023+ reports")
+    if q.latest:
+        bits.append("latest report per area")
+    if q.outcome:
+        bits.append(("not " if q.outcome_negated else "") + q.outcome.replace("_", " "))
+    return "; ".join(bits)
+
+
+def resolve(lib: Library, question: str, history: list[str]) -> tuple[Query, str]:
+    """The question as a Query, with ``read_as`` set when history supplied a part; the
+    second value is a question back to the user when it cannot be resolved ("")."""
+    q = lib.parse(question)
+    if q.wordless:
+        return q, ""
+    own_topic = _has_topic(lib, q)
+    narrowing = bool(_NARROW_RE.search(question)) and q.intent in ("set", "count")
+    counting = q.intent == "count" and not own_topic and not q.outcome
+    if own_topic and not narrowing and not (q.anaphora and not q.has_scope):
+        return q, ""
+    if own_topic and q.anaphora and not q.has_scope and not history:
+        return q, ""
+    if not history:
+        if q.anaphora and not own_topic and re.search(r"\b(?:same|that|those|them|these|it)\b", question, re.I):
+            return q, CLARIFY
+        if own_topic or q.has_scope or q.outcome or q.asks_when or q.asks_lead or q.asks_next:
+            return q, ""
+        if q.intent in ("set", "count") or q.anaphora:
+            return q, CLARIFY
+        return q, ""
+    prev, _ = resolve(lib, history[-1], history[:-1])
+    if narrowing or (counting and not q.has_scope and _NARROW_RE.search(question) is None
+                     and re.search(r"\b(?:that|those|them|these|it)\b", question, re.I)):
+        return _narrow(lib, q, prev, count_only=counting and not q.has_scope)
+    if own_topic:
+        # A new topic with a pronoun for the last scope: "what did they say about X?"
+        out = copy.deepcopy(q)
+        out.areas, out.regions = list(prev.areas), list(prev.regions)
+        out.since, out.until, out.framework, out.latest = prev.since, prev.until, prev.framework, prev.latest
+        if out.intent == "lookup" and len(out.areas) != 1 and prev.intent in ("set", "count"):
+            out.intent = "set"
+        out.read_as = f"{question.strip()} ({_scope_words(out) or 'all letters'})"
+        return out, ""
+    if q.has_scope or q.unknown_areas or counting:
+        return _rescope(q, prev, question), ""
+    return q, CLARIFY
+
+
+def _rescope(q: Query, prev: Query, question: str) -> Query:
+    """The previous question with this one's scope: areas, region, years, framework."""
+    out = copy.deepcopy(prev)
+    out.text = q.text
+    if q.areas or q.regions or q.unknown_areas:
+        out.areas, out.regions, out.unknown_areas = list(q.areas), list(q.regions), list(q.unknown_areas)
+        out.exclude_areas = list(q.exclude_areas)
+    if q.exclude_areas:
+        out.exclude_areas = list(q.exclude_areas)
+    if q.since is not None or q.until is not None:
+        out.since, out.until = q.since, q.until
+    if q.framework:
+        out.framework = q.framework
+    if q.latest:
+        out.latest = True
+    if q.intent == "count":
+        out.intent, out.count_unit = "count", q.count_unit
+    elif prev.intent == "compare" and len(out.areas) == 1:
+        out.intent = "compare"
+    elif prev.intent in ("set", "count"):
+        out.intent = "set" if len(out.areas) != 1 else "set"
+    out.read_as = f"{prev.text.strip()} ({_scope_words(out) or 'all letters'})"
+    return out
+
+
+def _narrow(lib: Library, q: Query, prev: Query, *, count_only: bool) -> tuple[Query, str]:
+    """Of the areas the previous set answer said yes for, those this question admits."""
+    if prev.intent not in ("set", "count"):
+        return q, CLARIFY
+    prev_answer = lib._answer(copy.deepcopy(prev))
+    yes = prev_answer.yes_areas
+    out = copy.deepcopy(prev)
+    out.text = q.text
+    out.intent = "count" if q.intent == "count" else "set"
+    out.count_unit = q.count_unit if q.intent == "count" else prev.count_unit
+    out.areas = list(yes) if yes else ["(none)"]
+    if q.regions:
+        out.regions = list(q.regions)
+    if q.exclude_areas:
+        out.exclude_areas = list(q.exclude_areas)
+    if q.since is not None or q.until is not None:
+        out.since, out.until = q.since, q.until
+    if q.framework:
+        out.framework = q.framework
+    if q.latest:
+        out.latest = True
+    if q.outcome:
+        out.outcome, out.outcome_negated = q.outcome, q.outcome_negated
+    extra = [c for c in q.clauses if c.topic and lib.sentence_index.distinctive(lib.expand(c.topic))]
+    if extra:
+        out.clauses = list(prev.clauses) + extra
+        out.combine = "and"
+    what = "how many" if count_only else (_scope_words(q) or ", ".join(c.topic for c in extra) or "of those")
+    out.read_as = f"{prev.text.strip()} — of those ({', '.join(yes) or 'none'}): {what}"
+    return out, ""

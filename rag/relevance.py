@@ -1,0 +1,177 @@
+"""Per-sentence relevance and stance over every sentence of the collection.
+
+Each sentence carries the vector the index stored for it (the bundled MiniLM), the span
+it covers, the stance of the section it sits in and a stance learnt from the documents
+(rag/stance.py). A topic is scored against every sentence with
+
+    relevance = cosine(topic, sentence) + LEXICAL_WEIGHT * lexical coverage
+
+where lexical coverage is the IDF-weighted share of the topic's content stems
+(Snowball) found in the sentence, IDF taken over all sentences: a rare word the topic
+names ("psychologist") weighs far more than a common one ("support"). Which sentences
+count as on topic is calibrated per query against the whole collection: a sentence is
+relevant when it scores within ``SPREAD`` of the best sentence anywhere and above an
+absolute ``FLOOR`` (so a topic nothing speaks to has no relevant sentence at all).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.stance import STANCE_SIGN, StanceModel
+from rag.text import STOPWORDS, stem, tokens
+from rag.types import Passage
+
+LEXICAL_WEIGHT = 0.25
+FLOOR = 0.55
+SPREAD = 0.35
+SECTION_WEIGHT = 1.5  # a section's own stance, in logit units, added to the learnt stance
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    scores: np.ndarray  # relevance of every sentence
+    threshold: float
+    best: float
+
+    def relevant(self, idx: np.ndarray) -> np.ndarray:
+        return idx[self.scores[idx] >= self.threshold]
+
+
+class SentenceIndex:
+    """Every sentence of the loaded collection, as flat arrays."""
+
+    def __init__(self, passages: list[Passage], spans: list[list[tuple[int, int]]],
+                 vectors: list[np.ndarray], stance: StanceModel | None) -> None:
+        pidx, starts, ends, vecs = [], [], [], []
+        for i, (sp, sv) in enumerate(zip(spans, vectors, strict=True)):
+            for (a, b), v in zip(sp, sv, strict=True):
+                pidx.append(i)
+                starts.append(a)
+                ends.append(b)
+                vecs.append(v)
+        self.passages = passages
+        self.pidx = np.asarray(pidx, dtype=np.int64)
+        self.start = np.asarray(starts, dtype=np.int64)
+        self.end = np.asarray(ends, dtype=np.int64)
+        dim = vectors[0].shape[1] if vectors and vectors[0].ndim == 2 and vectors[0].size else 384
+        self.vecs = (np.vstack(vecs).astype(np.float32) if vecs else np.zeros((0, dim), np.float32))
+        self.section = np.asarray([STANCE_SIGN.get(passages[i].stance, 0.0) for i in pidx], np.float32)
+        if stance is None:
+            stance = StanceModel.from_sections(self.vecs, [passages[i].stance for i in pidx])
+        self.stance_model = stance
+        self.learnt = stance.logit(self.vecs) if len(self.vecs) else np.zeros(0, np.float32)
+        self.lean = self.learnt + SECTION_WEIGHT * self.section
+        self.by_letter: dict[str, np.ndarray] = {}
+        order: dict[str, list[int]] = {}
+        for k, i in enumerate(pidx):
+            order.setdefault(passages[i].letter_id, []).append(k)
+        self.by_letter = {lid: np.asarray(v, dtype=np.int64) for lid, v in order.items()}
+        self._postings: dict[str, np.ndarray] | None = None
+        self._lock = threading.Lock()
+        self.texts: dict[str, str] = {}
+
+    def __len__(self) -> int:
+        return len(self.pidx)
+
+    def letter_of(self, k: int) -> str:
+        return self.passages[int(self.pidx[k])].letter_id
+
+    def text(self, k: int) -> str:
+        return self.texts[self.letter_of(k)][int(self.start[k]): int(self.end[k])]
+
+    # ---- lexical evidence ------------------------------------------------------------------
+    def postings(self) -> dict[str, np.ndarray]:
+        """Stem -> the sentences holding it (built on first use; ``warm`` builds it early)."""
+        with self._lock:
+            if self._postings is None:
+                acc: dict[str, list[int]] = {}
+                for k in range(len(self.pidx)):
+                    for s in {stem(t) for t in tokens(self.text(k))}:
+                        acc.setdefault(s, []).append(k)
+                self._postings = {s: np.asarray(v, dtype=np.int64) for s, v in acc.items()}
+            return self._postings
+
+    def idf(self, s: str) -> float:
+        n = len(self.pidx)
+        df = len(self.postings().get(s, ()))
+        return math.log((n + 1) / (df + 0.5))
+
+    def lexical(self, topic: str) -> np.ndarray:
+        """IDF-weighted share of the topic's content stems present in each sentence."""
+        out = np.zeros(len(self.pidx), dtype=np.float32)
+        words = list(dict.fromkeys(stem(t) for t in tokens(topic) if t not in STOPWORDS and len(t) > 1))
+        if not words:
+            return out
+        post = self.postings()
+        weights = {w: max(self.idf(w), 0.0) for w in words}
+        total = sum(weights.values())
+        if total <= 0:
+            return out
+        for w, wt in weights.items():
+            hits = post.get(w)
+            if hits is not None and len(hits):
+                out[hits] += wt / total
+        return out
+
+    def distinctive(self, topic: str, share: float = 0.85) -> bool:
+        """Does the topic name anything that is not in most letters? ("SEND arrangements"
+        is in every letter; "short breaks" is not.)"""
+        words = [stem(t) for t in tokens(topic) if t not in STOPWORDS and len(t) > 1]
+        if not words:
+            return False
+        post = self.postings()
+        n_letters = max(1, len(self.by_letter))
+        if n_letters < 5:  # too few letters for "in most letters" to mean anything
+            return True
+        for w in words:
+            hits = post.get(w)
+            letters = {self.letter_of(int(k)) for k in hits} if hits is not None else set()
+            if len(letters) < share * n_letters or len(letters) == 0:
+                return True
+        return False
+
+    def letter_share(self, s: str) -> float:
+        """Share of the letters whose sentences hold the stem ``s``."""
+        with self._lock:
+            cache = self.__dict__.setdefault("_share", {})
+            if s in cache:
+                return cache[s]
+        hits = self.postings().get(s)
+        share = (len({self.letter_of(int(k)) for k in hits}) / max(1, len(self.by_letter))
+                 if hits is not None else 0.0)
+        with self._lock:
+            cache[s] = share
+        return share
+
+    def focus(self, topic: str, share: float = 0.85) -> str:
+        """The topic without the words nearly every letter uses ("support", "young people",
+        "SEND"), which would otherwise pull every sentence towards it; unchanged when
+        nothing would be left or the collection is too small to tell."""
+        if len(self.by_letter) < 5:
+            return topic
+        kept = [w for w in re.findall(r"[\w'-]+|[(),]", topic)
+                if not re.match(r"\w", w) or w.lower() in STOPWORDS or self.letter_share(stem(w)) < share]
+        content = [w for w in kept if re.match(r"\w", w) and w.lower() not in STOPWORDS]
+        return " ".join(kept) if content else topic
+
+    # ---- relevance -------------------------------------------------------------------------
+    def score(self, qvecs: list[np.ndarray], topic: str,
+              focus: list[np.ndarray] | None = None) -> np.ndarray:
+        """Dense similarity (best variant of the topic; averaged with the best variant of
+        its ``focus``, the topic without near-universal words) plus lexical coverage."""
+        if not len(self.pidx):
+            return np.zeros(0, np.float32)
+        dense = np.max(np.vstack([self.vecs @ q for q in qvecs]), axis=0)
+        if focus:
+            dense = 0.5 * dense + 0.5 * np.max(np.vstack([self.vecs @ q for q in focus]), axis=0)
+        return dense + LEXICAL_WEIGHT * self.lexical(topic)
+
+    def calibrate(self, scores: np.ndarray, *, floor: float = FLOOR, spread: float = SPREAD) -> Calibrated:
+        best = float(scores.max()) if len(scores) else 0.0
+        return Calibrated(scores, max(floor, best - spread), best)
