@@ -11,6 +11,14 @@ SUFFIXES = (".txt", ".md", ".pdf")
 
 def load_text(path: Path, *, max_mb: float = 50.0) -> tuple[str, list[str]]:
     """Return (raw text, warnings). Raises InputRejected with a one-line reason."""
+    try:
+        return _load(path, max_mb)
+    except OSError as exc:
+        why = (exc.strerror or exc.__class__.__name__).lower()
+        raise InputRejected(f"cannot read the file ({why}); check its permissions") from exc
+
+
+def _load(path: Path, max_mb: float) -> tuple[str, list[str]]:
     if not path.is_file():
         raise InputRejected(f"not a file: {path}")
     size = path.stat().st_size
@@ -26,9 +34,37 @@ def load_text(path: Path, *, max_mb: float = 50.0) -> tuple[str, list[str]]:
     raise InputRejected(f"unsupported file type {suffix!r}; use .txt, .md or .pdf")
 
 
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when every other byte is NUL, as in mostly-ASCII UTF-16."""
+    sample = data[:4096]
+    if len(sample) < 64 or len(data) % 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.6 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.6 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
 def _load_txt(path: Path) -> tuple[str, list[str]]:
     data = path.read_bytes()
-    if b"\x00" in data[:65536]:
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None) or _utf16_without_bom(data)
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            raise InputRejected(f"damaged {encoding.upper()} text; save the file as UTF-8") from None
+        text = text.removeprefix("\ufeff")
+        if "\x00" in text:
+            raise InputRejected("binary data in a text file")
+        return text, []
+    if b"\x00" in data:  # anywhere in the file: a NUL never belongs in a letter
         raise InputRejected("binary data in a text file")
     try:
         return data.decode("utf-8-sig"), []

@@ -92,7 +92,7 @@ def test_serve_reports_missing_store_and_corpus(tmp_path, monkeypatch, capsys):
     register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["serve", "--store", str(tmp_path / "s"),
                               "--data", str(tmp_path / "none")])
-    assert ui.cli.run(args) == 1
+    assert ui.cli.run(args) == 2
     assert "no corpus at" in capsys.readouterr().err
 
 

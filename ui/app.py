@@ -15,6 +15,8 @@ import gradio as gr
 
 from rag.errors import SendQAError
 from ui.api import make_ask_endpoint
+from ui.guard import guard_kwargs
+from ui.guard import installed as guard_installed
 from ui.letters_tab import build_letters_tab, open_letter
 from ui.render import chat_markdown, evidence_html, md_text, stream_chunks
 from ui.service import AskService, friendly_error, parse_filters
@@ -147,6 +149,12 @@ def build_app(lib: Any, *, concurrency: int = DEFAULT_CONCURRENCY,
         cite_pick.input(_open_cited, [cite_pick, spans], [tabs, letters.picker, letters.reader],
                         api_visibility="private")
         gr.api(make_ask_endpoint(service), api_name="ask")
+
+        def _end_session(request: gr.Request):
+            service.end_session(request.session_hash)
+
+        demo.unload(_end_session)  # the tab closed: its download files go
+    demo.sendqa_service = service  # ui/cli.py removes the rest at shutdown
     demo.queue(default_concurrency_limit=max(DEFAULT_CONCURRENCY, concurrency))
     _lighten_queue_analytics(demo)
     return demo
@@ -165,10 +173,15 @@ def _lighten_queue_analytics(demo: gr.Blocks) -> None:
 def launch(demo: gr.Blocks, *, host: str = "127.0.0.1", port: int | None = 7860,
            auth: tuple[str, str] | None = None, block: bool = True, quiet: bool = False):
     """Serve ``demo``: never a public share link; login when ``auth`` is given."""
-    return demo.launch(
+    served = demo.launch(
         server_name=host, server_port=port, share=False, auth=auth,
         auth_message="Log in with the user name and password set in SENDQA_AUTH." if auth else None,
         prevent_thread_lock=not block, show_error=False, quiet=quiet, inbrowser=False,
         enable_monitoring=False, mcp_server=False, ssr_mode=False, run_history=False,
         footer_links=["api"],
+        app_kwargs=guard_kwargs(host),  # ui/guard.py: no uploads, allowed hosts, login limit
     )
+    if not guard_installed(demo.app):
+        demo.close()
+        raise RuntimeError("the request guard (ui/guard.py) was not installed; not serving")
+    return served

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -137,7 +138,8 @@ def run(args: argparse.Namespace) -> int:
                            settings=settings)
     except SendQAError as exc:
         print(f"sendqa serve: {exc}", file=sys.stderr)
-        return 1
+        return 2
+    pin = _pin(lib, store, args.chroma_url)
     warm_up(lib)
     demo = build_app(lib, concurrency=args.concurrency)
     try:
@@ -148,8 +150,36 @@ def run(args: argparse.Namespace) -> int:
         return 1
     login = " (login required)" if auth else ""
     print(f"sendqa is serving at {url}{login}. Press Ctrl+C to stop.", flush=True)
-    demo.block_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop as Ctrl+C does, cleaning up
+    try:
+        demo.block_thread()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        demo.close(verbose=False)
+        service = getattr(demo, "sendqa_service", None)
+        if service is not None:
+            service.close()
+        if pin is not None:
+            pin.close()
     return 0
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _pin(lib: Any, store: Path, chroma_url: str | None) -> Any:
+    """Keep the generation this server reads from being dropped by later builds."""
+    from index.lock import lock_folder, pin_generation
+
+    manifest = getattr(lib, "manifest", None)
+    if manifest is None:
+        return None
+    try:
+        return pin_generation(lock_folder(store, chroma_url), manifest.generation)
+    except OSError as exc:  # a read-only store folder: serve anyway, unpinned
+        logging.getLogger(__name__).warning("cannot pin the index generation: %s", exc)
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 import tempfile
 import threading
 import uuid
@@ -120,9 +121,10 @@ class AskService:
         self._texts: dict[str, str] = {}
         self._lock = threading.Lock()
         if files_dir is None:
-            tmp = tempfile.TemporaryDirectory(prefix="sendqa-ui-")
-            weakref.finalize(self, tmp.cleanup)
-            files_dir = Path(tmp.name)
+            # Inside Gradio's cache folder, so Gradio serves the files without copying them
+            # (a copy would outlive the session), and deletes them at shutdown.
+            files_dir = Path(tempfile.mkdtemp(prefix="sendqa-ui-", dir=_cache_folder()))
+            weakref.finalize(self, shutil.rmtree, files_dir, ignore_errors=True)
         self.files_dir = files_dir
 
     def ask(self, question: Any, filters: Filters) -> Answer:
@@ -166,9 +168,13 @@ class AskService:
                 log.warning("no passages for letter %s", letter_id)
         return out
 
-    def write_downloads(self, answer: Answer, filters: dict[str, Any]) -> tuple[Path, Path]:
-        """Write the answer as CSV and Markdown files; returns their paths."""
-        folder = self.files_dir / uuid.uuid4().hex
+    def write_downloads(self, answer: Answer, filters: dict[str, Any],
+                        session: str | None = None) -> tuple[Path, Path]:
+        """Write the answer as CSV and Markdown files; returns their paths.
+
+        They go in a folder per browser session (``session``, else the session of the Gradio
+        request being handled), which ``end_session`` removes."""
+        folder = self.files_dir / _safe(session or _current_session()) / uuid.uuid4().hex
         folder.mkdir(parents=True)
         slug = re.sub(r"[^a-z0-9]+", "-", answer.question.lower()).strip("-")[:40] or "answer"
         csv_path = folder / f"sendqa-{slug}.csv"
@@ -176,3 +182,36 @@ class AskService:
         csv_path.write_text(answer_csv(answer), encoding="utf-8")
         md_path.write_text(answer_markdown(answer, filters), encoding="utf-8")
         return csv_path, md_path
+
+    def end_session(self, session: str | None) -> None:
+        """Remove the download files written for ``session`` (its browser tab closed)."""
+        if session:
+            shutil.rmtree(self.files_dir / _safe(session), ignore_errors=True)
+
+    def close(self) -> None:
+        """Remove every download file this service wrote."""
+        shutil.rmtree(self.files_dir, ignore_errors=True)
+
+
+def _cache_folder() -> str | None:
+    try:
+        from gradio.utils import get_upload_folder
+    except ImportError:  # pragma: no cover - gradio is a dependency
+        return None
+    folder = Path(get_upload_folder())
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder)
+
+
+def _current_session() -> str:
+    try:
+        from gradio.context import LocalContext
+
+        request = LocalContext.request.get(None)
+    except ImportError:  # pragma: no cover
+        request = None
+    return getattr(request, "session_hash", None) or "no-session"
+
+
+def _safe(session: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", session)[:64] or "no-session"
