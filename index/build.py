@@ -191,9 +191,10 @@ def _publish(report: BuildReport, parsed: dict[str, ParsedLetter], rules: Plan, 
     st.add_passages(pcol, todo, vectors, {pl.letter.id: _letter_extra(pl.letter) for pl in fresh},
                     sentences=by_passage)
     # The stance model learns from every sentence of the new generation (see rag/stance.py).
-    labelled = [(by_passage[p.id][1], p.stance) for p in todo]
+    labelled = [(by_passage[p.id][1], p.stance, _texts(p, by_passage[p.id][0])) for p in todo]
     if carried:
-        labelled += [(sv, p.stance) for p, sv in zip(table.passages, table.sentence_vectors, strict=True)]
+        labelled += [(sv, p.stance, _texts(p, sp)) for p, sp, sv in
+                     zip(table.passages, table.sentence_spans, table.sentence_vectors, strict=True)]
     st.put_stance(gen, train_stance(labelled).to_json())
     report.embedded = len(todo)
     report.sentences = len(sent_texts)
@@ -218,13 +219,18 @@ def _publish(report: BuildReport, parsed: dict[str, ParsedLetter], rules: Plan, 
     return report
 
 
-def train_stance(labelled: list[tuple[np.ndarray, str]]) -> StanceModel:
-    """Fit the sentence stance model on (sentence vectors of a passage, passage stance)."""
-    rows = [(v, stance) for vecs, stance in labelled for v in vecs]
+def _texts(p, spans: list[tuple[int, int]]) -> list[str]:
+    return [p.text[a - p.start: b - p.start] for a, b in spans]
+
+
+def train_stance(labelled: list[tuple[np.ndarray, str, list[str]]]) -> StanceModel:
+    """Fit the sentence stance model on (a passage's sentence vectors, its stance, its
+    sentences)."""
+    rows = [(v, stance, t) for vecs, stance, texts in labelled for v, t in zip(vecs, texts, strict=True)]
     if not rows:
         return StanceModel.from_sections(np.zeros((0, 384), np.float32), [])
-    return StanceModel.from_sections(np.vstack([np.asarray(v, np.float32) for v, _ in rows]),
-                                     [stance for _, stance in rows])
+    return StanceModel.from_sections(np.vstack([np.asarray(v, np.float32) for v, _, _ in rows]),
+                                     [stance for _, stance, _ in rows], [t for _, _, t in rows])
 
 
 def _previous(st: Store, current: int) -> set[int]:

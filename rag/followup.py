@@ -102,6 +102,10 @@ def _rescope(q: Query, prev: Query, question: str) -> Query:
         out.exclude_areas = list(q.exclude_areas)
     if q.since is not None or q.until is not None:
         out.since, out.until = q.since, q.until
+    if out.areas and re.search(r"\b(?:the\s+same|also|too|as\s+well)\b", question, re.I):
+        # "did Sandwell's 2019 letter say the same?": every letter of that area, in date
+        # order, so the one asked about stands beside the others.
+        out.since, out.until = None, None
     if q.framework:
         out.framework = q.framework
     if q.latest:

@@ -16,7 +16,7 @@ import numpy as np
 from rag.compose import CANNOT_ANSWER, REPHRASE, CitationBook
 from rag.errors import InputRejected
 from rag.followup import resolve
-from rag.glossary import expand, harvest
+from rag.glossary import TYPED, expand, harvest
 from rag.lookup import compare, lookup
 from rag.question import Query, parse_question, region_scope
 from rag.relevance import SentenceIndex
@@ -133,6 +133,10 @@ class Library:
 
     def expand(self, text: str) -> str:
         return expand(text, self.acronyms())
+
+    def abbreviations(self) -> dict[str, str]:
+        """Every abbreviation sendqa knows (typed ones and those the letters define)."""
+        return {k: v for k, v in {**self.acronyms(), **TYPED}.items() if v}
 
     def common_words(self) -> frozenset[str]:
         """Words the letters write in lower case: an area named like one ("reading") is

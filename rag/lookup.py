@@ -31,6 +31,11 @@ LOOKUP_FLOOR = 0.5  # best relevance in scope below this: nothing answers the qu
 STRONG = 0.7  # ... and below this when the question uses a word no letter uses
 SUPPORT_GAP = 0.2  # supporting sentences score within this of the lead sentence
 NUMBER_BONUS = 0.15  # "how many ...": a sentence that holds a number ranks higher
+ADMIN_PENALTY = 0.1
+ADMIN_SECTIONS = ("Introduction", "Information about the local area partnership",
+                  "Local area partnership details", "Inspection team", "Sign-off")
+COMPARE_QUOTES = 2  # sentences quoted per letter in a comparison
+LIST_ITEMS = 8  # a lead sentence that opens a list brings up to this many of its items
 MAX_WORDS = 80
 _NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                         r"twenty|thirty|forty|fifty|hundred|half|third|quarter|majority|minority|most|few)\b", re.I)
@@ -104,7 +109,11 @@ def score_sentences(lib: Library, q: Query, idx: np.ndarray) -> np.ndarray:
     si = lib.sentence_index
     topic = q.topic or q.text
     texts = [lib.expand(q.text)] + [lib.expand(v) for v in topic_variants(topic)]
-    scores = si.score(lib.embed_many(texts), lib.expand(topic))[idx]
+    scores = si.score(lib.embed_many(texts), topic, expansions=lib.abbreviations())[idx]
+    # Sentences about the inspection itself (who, where, the partnership's make-up) rarely
+    # answer a question about provision; facts about them come from the letters table.
+    admin = np.array([si.passages[int(si.pidx[k])].section.split(" > ")[0] in ADMIN_SECTIONS for k in idx])
+    scores = scores - ADMIN_PENALTY * admin
     if q.asks_number:
         has_num = np.array([bool(_NUMBER_RE.search(si.text(int(k)))) for k in idx])
         scores = scores + NUMBER_BONUS * has_num
@@ -151,10 +160,14 @@ def lookup(lib: Library, q: Query, letters: list[Letter], book: CitationBook, *,
             # The sentence after the lead, in the same passage, goes on about it when it is
             # on topic too, or when the lead opens a list ("... include:").
             nxt = lead + 1
-            if nxt < len(si) and si.pidx[nxt] == si.pidx[lead] and nxt not in chosen:
+            if si.text(lead).rstrip().endswith(":"):
+                items = [k for k in range(lead + 1, min(len(si), lead + 1 + LIST_ITEMS))
+                         if si.pidx[k] == si.pidx[lead]]
+                chosen = [lead] + items + [k for k in chosen[1:] if k not in items][:1]
+            elif nxt < len(si) and si.pidx[nxt] == si.pidx[lead] and nxt not in chosen:
                 pos = np.nonzero(idx == nxt)[0]
                 on_topic = len(pos) and scores[pos[0]] >= LOOKUP_FLOOR
-                if si.text(lead).rstrip().endswith(":") or (on_topic and words + len(si.text(nxt).split()) <= max_words):
+                if on_topic and words + len(si.text(nxt).split()) <= max_words:
                     chosen.insert(1, nxt)
             by_letter: dict[str, list[int]] = {}
             for k in chosen:
@@ -208,10 +221,11 @@ def compare(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -
         ks: list[int] = []
         if q.topic_specific and len(idx):
             scores = score_sentences(lib, q, idx)
-            j = int(np.argmax(scores))
-            res.best = max(res.best, float(scores[j]))
-            if scores[j] >= LOOKUP_FLOOR:
-                ks = [int(idx[j])]
+            order = np.argsort(-scores, kind="stable")
+            res.best = max(res.best, float(scores[order[0]]))
+            ks = [int(idx[j]) for j in order[:COMPARE_QUOTES]
+                  if scores[j] >= max(LOOKUP_FLOOR, scores[order[0]] - SUPPORT_GAP)]
+            ks.sort()
         elif len(idx):
             ks = headline(lib, lt)[:1]
             res.best = max(res.best, 1.0)
@@ -226,7 +240,8 @@ def compare(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -
             if n:
                 ns.append(n)
                 bits.append(f'"{book.quote(n)}" [{n}]')
-                leans.append((lt, float(si.lean[k])))
+        if ks:
+            leans.append((lt, float(np.mean([si.lean[k] for k in ks]))))
         if not ks and q.topic_specific:
             bits.append("says nothing on this")
         lines.append(f"- **{letter_label(lt)}**: " + "; ".join(bits))

@@ -79,7 +79,8 @@ _NEXT_RE = re.compile(r"\bnext\b.*\binspection\b|\binspection\b.*\bnext\b|\brein
 _CONCLUDE_RE = re.compile(r"\bconclu|\boutcome\b|\bverdict\b|\bjudge?ment\b|\bresult\s+of\b|"
                           r"\boverall\b|\brated\b|\bfind\s*\??\s*$|\bfound\s*\??\s*$|\bsay\s*\??\s*$", re.I)
 _NUMBER_RE = re.compile(r"\bhow\s+(?:many|much|long|far|often|old)\b|\bwhat\s+(?:share|proportion|"
-                        r"percentage|number|age|per\s*cent)\b|\bwhat\s+%|\bhow\s+quickly\b", re.I)
+                        r"percentage|number|age|per\s*cent)\b|\bwhat\s+%|\bhow\s+quickly\b|"
+                        r"\b(?:the\s+)?(?:number|proportion|percentage|share|rate)\s+of\b|\bfigures?\b", re.I)
 
 # Question negation: a negator on the clause's verb ("did not", "weren't", "NOT found").
 _NEGATION_RE = re.compile(r"^\s*(?:(?:did|do|does|were|was|are|is|have|has|had|could|can|would)\s*"
@@ -403,7 +404,7 @@ def _clauses(q: Query, work: str) -> None:
     # "... and not criticised for waits for them": a clause whose topic is only a pronoun
     # takes the topic of the clause before it.
     for i, c in enumerate(clauses):
-        if i and _is_pronoun_topic(c.topic):
+        if i and (_is_pronoun_topic(c.topic) or _is_pronoun_topic(c.text)):
             c.topic = (c.topic + " " + clauses[i - 1].topic).strip()
     q.clauses = clauses
 
@@ -422,7 +423,7 @@ def _clause(raw: str) -> Clause:
             break
     negated = False
     m = _NEGATION_RE.match(s)
-    if m:
+    if m and not _ABSENCE_RE.match(s):  # "not enough EP capacity" is absence, not negation
         negated = True
         s = s[m.end():]
         for pat in _FRAME_RES:

@@ -23,13 +23,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.stance import STANCE_SIGN, StanceModel
+from rag.stance import StanceModel, section_sign
 from rag.text import STOPWORDS, stem, tokens
 from rag.types import Passage
 
 LEXICAL_WEIGHT = 0.25
 FLOOR = 0.55
-SPREAD = 0.35
+SPREAD = 0.45
+DENSE_ALONE = 0.6  # cosine a sentence needs to count without the topic's words
+MIN_LEXICAL = 0.3  # ... "the topic's words": this share of their IDF weight
 SECTION_WEIGHT = 1.5  # a section's own stance, in logit units, added to the learnt stance
 
 
@@ -61,9 +63,12 @@ class SentenceIndex:
         self.end = np.asarray(ends, dtype=np.int64)
         dim = vectors[0].shape[1] if vectors and vectors[0].ndim == 2 and vectors[0].size else 384
         self.vecs = (np.vstack(vecs).astype(np.float32) if vecs else np.zeros((0, dim), np.float32))
-        self.section = np.asarray([STANCE_SIGN.get(passages[i].stance, 0.0) for i in pidx], np.float32)
+        texts = [passages[i].text[a - passages[i].start: b - passages[i].start]
+                 for i, a, b in zip(pidx, starts, ends, strict=True)]
+        self.section = np.asarray([section_sign(passages[i].stance, t) for i, t in zip(pidx, texts, strict=True)],
+                                  np.float32)
         if stance is None:
-            stance = StanceModel.from_sections(self.vecs, [passages[i].stance for i in pidx])
+            stance = StanceModel.from_sections(self.vecs, [passages[i].stance for i in pidx], texts)
         self.stance_model = stance
         self.learnt = stance.logit(self.vecs) if len(self.vecs) else np.zeros(0, np.float32)
         self.lean = self.learnt + SECTION_WEIGHT * self.section
@@ -102,21 +107,40 @@ class SentenceIndex:
         df = len(self.postings().get(s, ()))
         return math.log((n + 1) / (df + 0.5))
 
-    def lexical(self, topic: str) -> np.ndarray:
-        """IDF-weighted share of the topic's content stems present in each sentence."""
+    def lexical(self, topic: str, expansions: dict[str, str] | None = None) -> np.ndarray:
+        """IDF-weighted share of the topic's content stems present in each sentence.
+
+        An abbreviation in ``expansions`` ("dmo" -> "designated medical officer") is found
+        either as itself or as every content word of what it stands for."""
         out = np.zeros(len(self.pidx), dtype=np.float32)
-        words = list(dict.fromkeys(stem(t) for t in tokens(topic) if t not in STOPWORDS and len(t) > 1))
+        expansions = expansions or {}
+        words = list(dict.fromkeys(t for t in tokens(topic) if t not in STOPWORDS and len(t) > 1))
         if not words:
             return out
         post = self.postings()
-        weights = {w: max(self.idf(w), 0.0) for w in words}
+        empty = np.zeros(0, np.int64)
+        hits_of: dict[str, np.ndarray] = {}
+        weights: dict[str, float] = {}
+        for t in words:
+            s = stem(t)
+            hits = post.get(s, empty)
+            idf = self.idf(s)
+            full = expansions.get(t)
+            if full:
+                parts = [post.get(stem(w), empty) for w in tokens(full) if w not in STOPWORDS]
+                if parts:
+                    both = parts[0]
+                    for p in parts[1:]:
+                        both = np.intersect1d(both, p, assume_unique=True)
+                    hits = np.union1d(hits, both)
+                    idf = max(idf, math.log((len(self.pidx) + 1) / (len(hits) + 0.5)))
+            hits_of[t], weights[t] = hits, max(idf, 0.0)
         total = sum(weights.values())
         if total <= 0:
             return out
-        for w, wt in weights.items():
-            hits = post.get(w)
-            if hits is not None and len(hits):
-                out[hits] += wt / total
+        for t, wt in weights.items():
+            if len(hits_of[t]):
+                out[hits_of[t]] += wt / total
         return out
 
     def distinctive(self, topic: str, share: float = 0.85) -> bool:
@@ -149,7 +173,7 @@ class SentenceIndex:
             cache[s] = share
         return share
 
-    def focus(self, topic: str, share: float = 0.85) -> str:
+    def focus(self, topic: str, share: float = 0.95) -> str:
         """The topic without the words nearly every letter uses ("support", "young people",
         "SEND"), which would otherwise pull every sentence towards it; unchanged when
         nothing would be left or the collection is too small to tell."""
@@ -158,11 +182,14 @@ class SentenceIndex:
         kept = [w for w in re.findall(r"[\w'-]+|[(),]", topic)
                 if not re.match(r"\w", w) or w.lower() in STOPWORDS or self.letter_share(stem(w)) < share]
         content = [w for w in kept if re.match(r"\w", w) and w.lower() not in STOPWORDS]
-        return " ".join(kept) if content else topic
+        before = [w for w in tokens(topic) if w not in STOPWORDS]
+        if not content or (len(content) < 2 <= len(before)):
+            return topic  # focusing would leave one generic word ("poor attendance" -> "poor")
+        return " ".join(kept)
 
     # ---- relevance -------------------------------------------------------------------------
     def score(self, qvecs: list[np.ndarray], topic: str,
-              focus: list[np.ndarray] | None = None) -> np.ndarray:
+              focus: list[np.ndarray] | None = None, expansions: dict[str, str] | None = None) -> np.ndarray:
         """Dense similarity (best variant of the topic; averaged with the best variant of
         its ``focus``, the topic without near-universal words) plus lexical coverage."""
         if not len(self.pidx):
@@ -170,7 +197,11 @@ class SentenceIndex:
         dense = np.max(np.vstack([self.vecs @ q for q in qvecs]), axis=0)
         if focus:
             dense = 0.5 * dense + 0.5 * np.max(np.vstack([self.vecs @ q for q in focus]), axis=0)
-        return dense + LEXICAL_WEIGHT * self.lexical(topic)
+        lex = self.lexical(topic, expansions)
+        score = dense + LEXICAL_WEIGHT * lex
+        # A sentence that shares no word with the topic must be close in meaning on its own
+        # ("Department of Health" is near "designated medical officer" but is not about it).
+        return np.where((lex >= MIN_LEXICAL) | (dense >= DENSE_ALONE), score, np.minimum(score, FLOOR - 0.01))
 
     def calibrate(self, scores: np.ndarray, *, floor: float = FLOOR, spread: float = SPREAD) -> Calibrated:
         best = float(scores.max()) if len(scores) else 0.0

@@ -15,11 +15,34 @@ in mixed sections ("Main findings") and the contrasting sentence inside a sectio
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 STANCE_SIGN = {"weakness": 1.0, "strength": -1.0, "neutral": 0.0}
+
+# Discourse markers (a closed class of English function words): a sentence that opens with
+# one turns against the sentence before it, so it turns against its section's heading too
+# ("However, waiting times remain too long" under "doing that is effective"); a concessive
+# opening ("Although ..., ...") leaves its lean to its main clause.
+_CONTRAST_RE = re.compile(r"^\W*(?:however|but|nevertheless|nonetheless|yet|conversely|in\s+contrast|"
+                          r"despite\s+this|even\s+so|that\s+said)\b", re.I)
+_CONCESSIVE_RE = re.compile(r"^\W*(?:although|though|while|whilst|despite|notwithstanding|even\s+though)\b", re.I)
+
+
+def section_sign(stance: str, sentence: str) -> float:
+    """The lean a sentence takes from its section's heading: +1 weakness, -1 strength,
+    flipped by an opening contrast marker, 0 after a concessive opening or in a neutral
+    section."""
+    sign = STANCE_SIGN.get(stance, 0.0)
+    if not sign:
+        return 0.0
+    if _CONTRAST_RE.match(sentence):
+        return -sign
+    if _CONCESSIVE_RE.match(sentence):
+        return 0.0
+    return sign
 
 
 @dataclass(frozen=True)
@@ -59,11 +82,13 @@ class StanceModel:
         return cls(w[:-1].astype(np.float32), float(w[-1]), n)
 
     @classmethod
-    def from_sections(cls, vectors: np.ndarray, stances: list[str]) -> StanceModel:
-        """Train on the sentences under a strength or weakness heading; neutral ones are
-        not labels."""
-        keep = np.array([STANCE_SIGN.get(s, 0.0) != 0.0 for s in stances], dtype=bool)
-        y = np.array([1.0 if s == "weakness" else 0.0 for s in stances])
+    def from_sections(cls, vectors: np.ndarray, stances: list[str],
+                      sentences: list[str] | None = None) -> StanceModel:
+        """Train on the sentences under a strength or weakness heading (their lean as
+        ``section_sign`` reads it); neutral ones are not labels."""
+        signs = [section_sign(st, sentences[i] if sentences else "") for i, st in enumerate(stances)]
+        keep = np.array([g != 0.0 for g in signs], dtype=bool)
+        y = np.array([1.0 if g > 0 else 0.0 for g in signs])
         if not keep.any():
             return cls(np.zeros(vectors.shape[1] if vectors.ndim == 2 else 384, np.float32), 0.0, 0)
         return cls.train(vectors[keep], y[keep])

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rag.library import Library
 
 POLARITY_MARGIN = 1.0  # |stance logit| of the clause below this: the clause asks for any mention
+LEAN_MARGIN = 0.5  # a sentence leans one way when its stance is beyond this (logit units)
 STANCE_RANK = 0.05  # how much a clear lean counts when choosing a letter's best quote
 _PARTS_RE = re.compile(r",|;|\bor\b|\bsuch\s+as\b|\bincluding\b|\be\.g\.|\bfor\s+example\b|\band/or\b", re.I)
 
@@ -61,11 +62,11 @@ def topic_variants(topic: str) -> list[str]:
 
 
 def check_clause(lib: Library, c: Clause) -> ClauseCheck:
-    topic = lib.expand(c.topic)
     si = lib.sentence_index
     variants = [lib.expand(v) for v in topic_variants(c.topic)]
     focused = [si.focus(v) for v in variants]
-    cal = si.calibrate(si.score(lib.embed_many(variants), topic, focus=lib.embed_many(focused)))
+    cal = si.calibrate(si.score(lib.embed_many(variants), c.topic, focus=lib.embed_many(focused),
+                                expansions=lib.abbreviations()))
     polarity = c.polarity
     if not c.explicit:
         logit = lib.stance_of(lib.expand(c.text or c.topic))
@@ -85,7 +86,9 @@ def judge(lib: Library, chk: ClauseCheck, letter_id: str) -> LetterVerdict:
     if chk.polarity == 0:
         return LetterVerdict("yes", list(map(int, rel)), "mentions it")
     lean = si.lean[rel] * (-chk.polarity)
-    agree = rel[lean > 0]
+    agree = rel[lean > LEAN_MARGIN]
+    if not len(agree) and not (lean < -LEAN_MARGIN).any():
+        return LetterVerdict("not_mentioned", [], "mentioned without a clear judgement")
     if len(agree):
         # Best quote first: on topic, and clearly leaning the asked way.
         strength = chk.cal.scores[agree] + STANCE_RANK * np.minimum(si.lean[agree] * (-chk.polarity), 4.0)
@@ -208,7 +211,7 @@ def compose_set(q: Query, res: SweepResult, letters: dict[str, Letter], book: Ci
             lines.append(f"- **{letter_label(letters[f.letter_id])}**: {quote}")
         parts.append("\n".join(lines))
     topic_no = [f for f in no if f.letter_id in res.opposite]
-    if topic_no and not yes and len(topic_no) <= 3:
+    if topic_no and (not yes or in_scope <= 3) and len(topic_no) <= 3:
         # Nothing says so: show, cited, what the letters that speak to it do say.
         lines = []
         for f in topic_no:
