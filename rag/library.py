@@ -8,12 +8,15 @@ import re
 import threading
 import time
 from collections.abc import Sequence
+from difflib import get_close_matches
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from rag.compose import CANNOT_ANSWER, REPHRASE, CitationBook
+from rag.areas import known_area_names
 from rag.errors import InputRejected
 from rag.followup import resolve
 from rag.glossary import TYPED, expand, harvest
@@ -24,9 +27,12 @@ from rag.search import HybridIndex, Scope
 from rag.settings import PARSER_VERSION, Settings, default_store
 from rag.stance import StanceModel
 from rag.sweep import compose_set, sweep
+from rag.text import STOPWORDS
 from rag.types import Answer, Coverage, Letter, Passage
 
 log = logging.getLogger(__name__)
+
+SPELLING_CUTOFF = 0.8  # difflib similarity a correction needs
 
 
 class Library:
@@ -209,8 +215,40 @@ class Library:
 
     # ---- answering --------------------------------------------------------------------
     def parse(self, question: str) -> Query:
-        """The question as a structure (scope, outcome, clauses, intent); no answering."""
-        return parse_question(question, self.areas(), common_words=self.common_words())
+        """The question as a structure (scope, outcome, clauses, intent); no answering.
+        Misspelt words are first corrected against the letters' own vocabulary."""
+        fixed, fixes = self.spell(question)
+        q = parse_question(fixed, self.areas(), common_words=self.common_words())
+        q.text = question
+        q.spelling = fixes
+        return q
+
+    def spell(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """Words the letters never use, replaced by the closest word they do use
+        ("phsyio" -> "physio" is not in the letters, "occupatinal" -> "occupational")."""
+        vocab = self.common_words()
+        known = {w.lower() for a in self.areas() for w in re.findall(r"[A-Za-z]+", a)}
+        known |= {w for a in known_area_names() for w in re.findall(r"[a-z]+", a)}
+        known |= set(self.abbreviations()) | STOPWORDS | english_words()
+        fixes: list[tuple[str, str]] = []
+
+        def one(m: re.Match[str]) -> str:
+            word = m.group(0)
+            low = word.lower()
+            if len(low) < 5 or low in vocab or low in known or not word.islower():
+                return word
+            near = get_close_matches(low, self._vocab_list(), n=1, cutoff=SPELLING_CUTOFF)
+            if near:
+                fixes.append((word, near[0]))
+                return near[0]
+            return word
+
+        return re.sub(r"[A-Za-z]+", one, text), fixes
+
+    def _vocab_list(self) -> list[str]:
+        if not hasattr(self, "_vocab_sorted"):
+            self._vocab_sorted = sorted(w for w in self.common_words() if len(w) >= 4 and "'" not in w)
+        return self._vocab_sorted
 
     def ask(self, question: str, *, history: Sequence[str] | None = None,
             areas: list[str] | None = None, since: int | None = None,
@@ -272,7 +310,8 @@ class Library:
                 "latest": q.latest, "outcome": q.outcome, "outcome_negated": q.outcome_negated,
                 "clauses": [{"topic": c.topic, "polarity": c.polarity, "negated": c.negated}
                             for c in q.clauses],
-                "combine": q.combine, "count_unit": q.count_unit, "read_as": q.read_as}
+                "combine": q.combine, "count_unit": q.count_unit, "read_as": q.read_as,
+                "spelling": [list(x) for x in q.spelling]}
 
     def _base(self, q: Query) -> dict[str, Any]:
         return {"question": q.text, "intent": q.intent, "filters": self._filters(q),
@@ -327,7 +366,10 @@ class Library:
                       findings=tuple(res.findings), citations=tuple(book.items), coverage=cov)
 
     def _read_as(self, q: Query) -> str:
-        return f"_Read as: {q.read_as}_\n\n" if q.read_as else ""
+        out = f"_Read as: {q.read_as}_\n\n" if q.read_as else ""
+        if q.spelling:
+            out += "_Spelling: " + ", ".join(f"{a} → {b}" for a, b in q.spelling) + "_\n\n"
+        return out
 
     def _clarify(self, q: Query, why: str) -> Answer:
         cov = Coverage(in_scope=0, checked=0)
@@ -359,6 +401,19 @@ class Library:
         if q.latest:
             bits.append("latest per area")
         return "; ".join(bits) or "all letters"
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Whole words of the bundled model's WordPiece vocabulary (about 20,000 English
+    words): a question word it knows is not a misspelling, even if no letter uses it."""
+    from index.embed import model_path
+
+    try:
+        lines = (Path(model_path()) / "vocab.txt").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return frozenset()
+    return frozenset(w for w in lines if w.isalpha() and w.islower() and len(w) > 2)
 
 
 def _embed_sentences(embedder: Any, passages: list[Passage]) -> tuple[list, list]:

@@ -103,7 +103,7 @@ _EVAL_RE = re.compile(
     re.I,
 )
 # Frames that ask for any mention, whatever its lean.
-_NEUTRAL_RE = re.compile(r"^\s*(?:(?:reports?|letters?|documents?|inspections?)\s+)?(?:mention(?:s|ed)?|refer(?:s|red)?\s+to|"
+_NEUTRAL_RE = re.compile(r"^[\s'’]*(?:(?:reports?|letters?|documents?|inspections?)\s+)?(?:mention(?:s|ed)?|refer(?:s|red)?\s+to|"
                          r"talk(?:s|ed)?\s+about|discuss(?:es|ed)?|say\s+anything\s+about|comment(?:s|ed)?\s+on|"
                          r"reference[ds]?|cover(?:s|ed)?)\b\s*", re.I)
 # Wh-frames and inspector frames stripped from a clause before the topic is read.
@@ -207,6 +207,7 @@ class Query:
     anaphora: bool = False  # "those", "them", "that", "there": needs the conversation
     read_as: str = ""  # how a follow-up was read ("" for a standalone question)
     topic_specific: bool = True  # the topic names something not in most letters (set by Library)
+    spelling: list[tuple[str, str]] = field(default_factory=list)  # (typed, corrected) words
 
     @property
     def topic(self) -> str:

@@ -25,7 +25,8 @@ from rag.types import OUTCOME_LABELS, Finding, Letter
 if TYPE_CHECKING:
     from rag.library import Library
 
-POLARITY_MARGIN = 1.0  # |stance logit| of the clause below this: the clause asks for any mention
+POLARITY_MARGIN = 0.5  # |stance logit| of the clause below this: the clause asks for any mention
+NEGATED_MARGIN = 1.0  # ... for a negated clause
 LEAN_MARGIN = 0.5  # a sentence leans one way when its stance is beyond this (logit units)
 STANCE_RANK = 0.05  # how much a clear lean counts when choosing a letter's best quote
 _PARTS_RE = re.compile(r",|;|\bor\b|\bsuch\s+as\b|\bincluding\b|\be\.g\.|\bfor\s+example\b|\band/or\b", re.I)
@@ -69,8 +70,11 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
                                 expansions=lib.abbreviations()))
     polarity = c.polarity
     if not c.explicit:
+        # A negated clause ("did not have X") reads as absence unless the clause it negates
+        # clearly leans one way; a plain clause takes any clear lean.
+        margin = NEGATED_MARGIN if c.negated else POLARITY_MARGIN
         logit = lib.stance_of(lib.expand(c.text or c.topic))
-        polarity = 0 if abs(logit) < POLARITY_MARGIN else (-1 if logit > 0 else 1)
+        polarity = 0 if abs(logit) < margin else (-1 if logit > 0 else 1)
     if c.negated:
         polarity = -polarity if polarity else -1
     return ClauseCheck(c, cal, polarity)

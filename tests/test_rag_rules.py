@@ -194,3 +194,11 @@ def test_handmade_letters_are_not_in_any_gold_suite() -> None:
     for text in LETTERS.values():
         for line in text.splitlines()[6:]:
             assert line.lstrip("◼ ") not in gold
+
+
+def test_misspelt_words_are_corrected_against_the_letters_vocabulary(lib) -> None:
+    a = lib.ask("which areas were criticised over short breks")
+    assert a.yes_areas == ["Camden", "Salford"] and ("breks", "breaks") in [tuple(x) for x in a.filters["spelling"]]
+    fixed, fixes = lib.spell("which areas were praised for their youth offending servise")
+    assert fixes == [("servise", "service")] and fixed.endswith("service")
+    assert lib.spell("what did the latest report say")[1] == []  # English words are left alone
