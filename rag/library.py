@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from rag.compose import CANNOT_ANSWER, REPHRASE, CitationBook
 from rag.areas import known_area_names
+from rag.compose import CANNOT_ANSWER, REPHRASE, CitationBook
 from rag.errors import InputRejected
 from rag.followup import resolve
 from rag.glossary import TYPED, expand, harvest
