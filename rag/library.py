@@ -17,7 +17,7 @@ import numpy as np
 
 from rag.areas import known_area_names
 from rag.compose import CANNOT_ANSWER, REPHRASE, CitationBook
-from rag.errors import InputRejected
+from rag.errors import InputRejected, StoreNotFound
 from rag.followup import resolve
 from rag.glossary import TYPED, expand, harvest
 from rag.lookup import compare, lookup
@@ -32,6 +32,7 @@ from rag.types import Answer, Coverage, Letter, Passage
 
 log = logging.getLogger(__name__)
 
+_WEB_RE = re.compile(r"\S*(?:/|@|www\.|\.uk\b|\.com\b|\.org\b|\.net\b)\S*", re.I)
 SPELLING_CUTOFF = 0.8  # difflib similarity a correction needs
 
 
@@ -84,6 +85,8 @@ class Library:
         embedder = Embedder(settings.embed)
         man.check(embedder.id, embedder.dim, PARSER_VERSION)
         letters = st.read_letters(man.generation)
+        if not letters:  # an older sendqa could publish an empty index
+            raise StoreNotFound("the index holds no letters; build it with `sendqa index PATH`")
         table = st.read_table(man.generation)
         raw = st.get_stance(man.generation)
         stance = StanceModel.from_json(raw) if raw else None
@@ -150,6 +153,7 @@ class Library:
         if self._common is None:
             words: set[str] = set()
             for text in self._texts.values():
+                text = _WEB_RE.sub(" ", text)  # "www.dudley.gov.uk" does not make "dudley" a word
                 words.update(re.findall(r"(?<![A-Za-z])[a-z][a-z'-]+", text))
             self._common = frozenset(words)
         return self._common
@@ -247,7 +251,9 @@ class Library:
 
     def _vocab_list(self) -> list[str]:
         if not hasattr(self, "_vocab_sorted"):
-            self._vocab_sorted = sorted(w for w in self.common_words() if len(w) >= 4 and "'" not in w)
+            words = {w for w in self.common_words() if len(w) >= 4 and "'" not in w}
+            words |= {a.lower() for a in self.areas() if " " not in a}
+            self._vocab_sorted = sorted(words)
         return self._vocab_sorted
 
     def ask(self, question: str, *, history: Sequence[str] | None = None,

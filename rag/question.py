@@ -34,7 +34,7 @@ _SET_RE = re.compile(
     rf"(?:\w+\s+)?{_UNIT}\b|^[\s,;:]*where\b|^[\s,;:]*(?:list|name|show|give)\b|"
     rf"\b(?:which|what)\s+{_UNIT}\b|\bwhich\s+(?:of\s+(?:the(?:se|m)?|those)|ones)\b|"
     rf"^\s*(?:{_UNIT_AREA}|{_UNIT_DOC})\s+(?:where|that|which|with|whose)\b|\bany\s+{_UNIT}\b|"
-    rf"\b(?:tell|show)\s+me\s+(?:which|where|the)\b",
+    rf"\b(?:tell|show)\s+me\s+(?:which|where|the)\b|[,;:-]\s*(?:where|which\s+{_UNIT})\b",
     re.I,
 )
 _COMPARE_RE = re.compile(r"\b(?:change[ds]?|changing|compare[ds]?|comparison|comparing|over\s+time|"
