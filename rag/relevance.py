@@ -144,21 +144,26 @@ class SentenceIndex:
         return out
 
     def distinctive(self, topic: str, share: float = 0.85) -> bool:
-        """Does the topic name anything that is not in most letters? ("SEND arrangements"
-        is in every letter; "short breaks" is not.)"""
-        words = [stem(t) for t in tokens(topic) if t not in STOPWORDS and len(t) > 1]
+        """Does the topic name something that most letters do not say? It does unless one
+        sentence holding all its content words is found in most letters ("SEND
+        arrangements", "required" are in nearly every letter; "transition to adult
+        health services" is not)."""
+        words = list(dict.fromkeys(stem(t) for t in tokens(topic) if t not in STOPWORDS and len(t) > 1))
         if not words:
             return False
-        post = self.postings()
         n_letters = max(1, len(self.by_letter))
-        if n_letters < 5:  # too few letters for "in most letters" to mean anything
+        if n_letters < 5:  # too few letters for "most letters" to mean anything
             return True
+        post = self.postings()
+        hits = None
         for w in words:
-            hits = post.get(w)
-            letters = {self.letter_of(int(k)) for k in hits} if hits is not None else set()
-            if len(letters) < share * n_letters or len(letters) == 0:
+            got = post.get(w)
+            if got is None:
+                return True  # a word no letter uses
+            hits = got if hits is None else np.intersect1d(hits, got, assume_unique=True)
+            if not len(hits):
                 return True
-        return False
+        return len({self.letter_of(int(k)) for k in hits}) < share * n_letters
 
     def letter_share(self, s: str) -> float:
         """Share of the letters whose sentences hold the stem ``s``."""
@@ -203,6 +208,9 @@ class SentenceIndex:
         # ("Department of Health" is near "designated medical officer" but is not about it).
         return np.where((lex >= MIN_LEXICAL) | (dense >= DENSE_ALONE), score, np.minimum(score, FLOOR - 0.01))
 
-    def calibrate(self, scores: np.ndarray, *, floor: float = FLOOR, spread: float = SPREAD) -> Calibrated:
+    def calibrate(self, scores: np.ndarray, *, floor: float | None = None,
+                  spread: float | None = None) -> Calibrated:
+        floor = FLOOR if floor is None else floor
+        spread = SPREAD if spread is None else spread
         best = float(scores.max()) if len(scores) else 0.0
         return Calibrated(scores, max(floor, best - spread), best)

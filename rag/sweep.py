@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 POLARITY_MARGIN = 0.5  # |stance logit| of the clause below this: the clause asks for any mention
 NEGATED_MARGIN = 1.0  # ... for a negated clause
 LEAN_MARGIN = 0.5  # a sentence leans one way when its stance is beyond this (logit units)
+MIXED_GAP = 0.1  # a letter that says both: the other way must be this much more on topic to win
 STANCE_RANK = 0.05  # how much a clear lean counts when choosing a letter's best quote
 _PARTS_RE = re.compile(r",|;|\bor\b|\bsuch\s+as\b|\bincluding\b|\be\.g\.|\bfor\s+example\b|\band/or\b", re.I)
 
@@ -91,14 +92,20 @@ def judge(lib: Library, chk: ClauseCheck, letter_id: str) -> LetterVerdict:
         return LetterVerdict("yes", list(map(int, rel)), "mentions it")
     lean = si.lean[rel] * (-chk.polarity)
     agree = rel[lean > LEAN_MARGIN]
-    if not len(agree) and not (lean < -LEAN_MARGIN).any():
+    oppose = rel[lean < -LEAN_MARGIN]
+    if not len(agree) and not len(oppose):
         return LetterVerdict("not_mentioned", [], "mentioned without a clear judgement")
+    if len(agree) and len(oppose):
+        # Both ways: the letter's clearest word on it decides, unless the other way is
+        # nearly as much on topic (then the letter says both, and it counts).
+        if chk.cal.scores[oppose].max() - chk.cal.scores[agree].max() > MIXED_GAP:
+            agree = agree[:0]
     if len(agree):
         # Best quote first: on topic, and clearly leaning the asked way.
         strength = chk.cal.scores[agree] + STANCE_RANK * np.minimum(si.lean[agree] * (-chk.polarity), 4.0)
         agree = agree[np.argsort(-strength, kind="stable")]
         return LetterVerdict("yes", list(map(int, agree)), "says so")
-    return LetterVerdict("no", list(map(int, rel)), "says the opposite")
+    return LetterVerdict("no", list(map(int, oppose if len(oppose) else rel)), "says the opposite")
 
 
 def _combine(verdicts: list[LetterVerdict], how: str) -> LetterVerdict:
