@@ -29,7 +29,9 @@ POLARITY_MARGIN = 0.5  # |stance logit| of the clause below this: the clause ask
 NEGATED_MARGIN = 1.0  # ... for a negated clause
 LEAN_MARGIN = 0.5  # a sentence leans one way when its stance is beyond this (logit units)
 MIXED_GAP = 0.1  # a letter that says both: the other way must be this much more on topic to win
-STANCE_RANK = 0.05  # how much a clear lean counts when choosing a letter's best quote
+STANCE_RANK = 0.05
+FOCUSED = 3  # a set answer over this many letters or fewer quotes more of each
+FOCUSED_QUOTES = 2  # how much a clear lean counts when choosing a letter's best quote
 _PARTS_RE = re.compile(r",|;|\bor\b|\bsuch\s+as\b|\bincluding\b|\be\.g\.|\bfor\s+example\b|\band/or\b", re.I)
 
 
@@ -51,7 +53,7 @@ class LetterVerdict:
 class SweepResult:
     findings: list[Finding] = field(default_factory=list)
     best: dict[str, int] = field(default_factory=dict)  # letter id -> best citation number
-    opposite: dict[str, int] = field(default_factory=dict)  # letter id -> sentence saying the opposite
+    opposite: dict[str, list[int]] = field(default_factory=dict)  # letter id -> sentences saying the opposite
     checks: list[ClauseCheck] = field(default_factory=list)
     index: Any = None  # the library's SentenceIndex (for spans of opposite sentences)
 
@@ -164,7 +166,7 @@ def sweep(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -> 
         elif v.verdict == "no" and v.sentences:
             k = v.sentences[0]
             reason = f'says the opposite: "{lib.sentence_index.text(k)}"'
-            res.opposite[lt.id] = k
+            res.opposite[lt.id] = _dedupe(v.sentences)[:2]
         else:
             reason = v.reason
         res.findings.append(Finding(lt.area, lt.id, lt.year, v.verdict if (ns or v.verdict != "yes")
@@ -216,20 +218,24 @@ def compose_set(q: Query, res: SweepResult, letters: dict[str, Letter], book: Ci
     parts = [lead]
     if yes:
         lines = []
+        focused = in_scope <= FOCUSED
         for f in yes:
             n = res.best.get(f.letter_id)
-            quote = f'"{book.quote(n)}" [{n}]' if n else f.reason
+            ns = [x for x in f.citations if x != n][: FOCUSED_QUOTES - 1] if focused else []
+            quote = " ".join(f'"{book.quote(x)}" [{x}]' for x in ([n] if n else []) + ns) or f.reason
             lines.append(f"- **{letter_label(letters[f.letter_id])}**: {quote}")
         parts.append("\n".join(lines))
     topic_no = [f for f in no if f.letter_id in res.opposite]
-    if topic_no and (not yes or in_scope <= 3) and len(topic_no) <= 3:
-        # Nothing says so: show, cited, what the letters that speak to it do say.
+    if topic_no and (not yes or in_scope <= FOCUSED) and len(topic_no) <= FOCUSED:
+        # Nothing says so, or the question is about a few letters: show, cited, what the
+        # letters that speak to it the other way say.
         lines = []
         for f in topic_no:
-            k = res.opposite[f.letter_id]
-            n = book.cite(f.letter_id, int(si_start(res, k)), int(si_end(res, k)))
-            if n:
-                lines.append(f"- **{letter_label(letters[f.letter_id])}** says the opposite: \"{book.quote(n)}\" [{n}]")
+            ns = [n for k in res.opposite[f.letter_id][: FOCUSED_QUOTES if in_scope <= FOCUSED else 1]
+                  if (n := book.cite(f.letter_id, si_start(res, k), si_end(res, k)))]
+            if ns:
+                quotes = " ".join(f'"{book.quote(n)}" [{n}]' for n in ns)
+                lines.append(f"- **{letter_label(letters[f.letter_id])}** says the opposite: {quotes}")
         parts.append("\n".join(lines))
     elif topic_no:
         parts.append("Say the opposite: " + "; ".join(letter_label(letters[f.letter_id]) for f in topic_no) + ".")
