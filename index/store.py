@@ -256,8 +256,9 @@ class Store:
         rows.sort(key=lambda r: r[0].id)
         matrix = (np.vstack([np.asarray(r[1], dtype=np.float32) for r in rows]) if rows
                   else np.zeros((0, 0), np.float32))
-        spans = [sentences_from_meta(r[2])[0] for r in rows]
-        vecs = [sentences_from_meta(r[2])[1] for r in rows]
+        decoded = [sentences_from_meta(r[2]) for r in rows]  # once a passage: base64 is slow
+        spans = [d[0] for d in decoded]
+        vecs = [d[1] for d in decoded]
         return PassageTable([r[0] for r in rows], matrix, spans, vecs)
 
     def read_letters(self, gen: int) -> list[tuple[Letter, str]]:
