@@ -32,6 +32,7 @@ FLOOR = 0.55
 SPREAD = 0.45
 DENSE_ALONE = 0.6  # cosine a sentence needs to count without the topic's words
 MIN_LEXICAL = 0.3  # ... "the topic's words": this share of their IDF weight
+IDF_POWER = 1.0  # 2.0 (rarest word dominates) scored 0.83 vs 0.856 set F1 on the dev suites
 SECTION_WEIGHT = 1.5  # a section's own stance, in logit units, added to the learnt stance
 
 
@@ -134,7 +135,7 @@ class SentenceIndex:
                         both = np.intersect1d(both, p, assume_unique=True)
                     hits = np.union1d(hits, both)
                     idf = max(idf, math.log((len(self.pidx) + 1) / (len(hits) + 0.5)))
-            hits_of[t], weights[t] = hits, max(idf, 0.0)
+            hits_of[t], weights[t] = hits, max(idf, 0.0) ** IDF_POWER
         total = sum(weights.values())
         if total <= 0:
             return out
@@ -188,8 +189,10 @@ class SentenceIndex:
                 if not re.match(r"\w", w) or w.lower() in STOPWORDS or self.letter_share(stem(w)) < share]
         content = [w for w in kept if re.match(r"\w", w) and w.lower() not in STOPWORDS]
         before = [w for w in tokens(topic) if w not in STOPWORDS]
-        if not content or (len(content) < 2 <= len(before)):
-            return topic  # focusing would leave one generic word ("poor attendance" -> "poor")
+        if not content:
+            return topic
+        if len(content) < 2 <= len(before) and self.letter_share(stem(content[0])) >= 0.5:
+            return topic  # focusing would leave one common word ("poor attendance" -> "poor")
         return " ".join(kept)
 
     # ---- relevance -------------------------------------------------------------------------
