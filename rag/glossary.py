@@ -36,15 +36,22 @@ TYPED: dict[str, str] = {
     "jsna": "joint strategic needs assessment", "sen support": "special educational needs support",
 }
 
-_DEF_RE = re.compile(r"((?:[A-Za-z][\w'-]*[ ,]+(?:and |of |for |with |the |to |&amp; )*){1,7})\(([A-Z][A-Za-z]{1,7})\)")
+_ACRO_RE = re.compile(r"\(([A-Z][A-Za-z]{1,7})\)")
+_DEF_RE = re.compile(r"((?:[A-Za-z][\w'-]*[ ,]+(?:and |of |for |with |the |to |&amp; )*){1,7})$")
+_WINDOW = 160  # characters before "(DMO)" that may hold its expansion
 
 
 def harvest(texts: Iterable[str]) -> dict[str, str]:
     """Acronyms the documents define: 'designated medical officer (DMO)' -> dmo."""
     seen: dict[str, Counter] = {}
     for text in texts:
-        for m in _DEF_RE.finditer(text):
-            acro = m.group(2)
+        # Find each "(ACRONYM)" first and read only the words just before it: matching the
+        # definition pattern at every position of a letter backtracks for seconds.
+        for a in _ACRO_RE.finditer(text):
+            m = _DEF_RE.search(text, max(0, a.start() - _WINDOW), a.start())
+            if not m:
+                continue
+            acro = a.group(1)
             letters = [c for c in acro if c.isupper()]
             words = m.group(1).replace(",", " ").split()
             # The expansion is the shortest tail of words whose initials spell the acronym.
