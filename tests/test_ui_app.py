@@ -76,11 +76,26 @@ def test_overlong_question_refused(client):
         client.predict("Which areas lacked a DMO? " * 100, api_name="/ask")
 
 
-def test_chat_endpoint_streams_answer_and_evidence(client):
+def test_chat_endpoint_gives_answer_and_evidence(client):
     chat, _box, evidence, *_ = client.predict(
         "Which areas lacked a DMO?", [], [], 0, 0, "", api_name="/chat")
     assert "Worcestershire" in chat[-1]["content"][0]["text"]
     assert "Worcestershire" in evidence and DMO_QUOTE in evidence
+
+
+def test_chat_follow_up_is_read_with_the_earlier_question(client):
+    chat_client = Client(client.src, verbose=False)  # its own session, so its own conversation
+    chat_client.predict("Which areas lacked a DMO?", [], [], 0, 0, "", api_name="/chat")
+    chat, _box, evidence, *_ = chat_client.predict(
+        "and what about Dorset?", [], [], 0, 0, "", api_name="/chat")
+    text = chat[-1]["content"][0]["text"]
+    assert "Read as" in text and "Dorset" in text
+    assert "Dorset" in evidence and "Worcestershire" not in evidence
+    # The /ask endpoint takes the earlier questions as an argument.
+    out = client.predict("and what about Dorset?", None, None, None, None,
+                         ["Which areas lacked a DMO?"], api_name="/ask")
+    assert "Read as" in out["answer"] and out["read_as"]
+    assert {c["area"] for c in out["citations"]} == {"Dorset"}
 
 
 def test_letter_with_html_is_shown_as_text(tmp_path):
@@ -92,7 +107,8 @@ def test_letter_with_html_is_shown_as_text(tmp_path):
     svc = AskService(Library.open(store))
     steps = list(respond(svc, "What did parents say about the local offer website?", [],
                          ["Herefordshire"], 0, 0, ""))
-    chat, _, evidence, *_rest, spans = steps[-1]
+    chat, _, evidence, *_rest, spans, asked = steps[-1]
+    assert asked == ["What did parents say about the local offer website?"]
     for html in (chat[-1]["content"], evidence):
         assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in evidence

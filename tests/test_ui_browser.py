@@ -52,9 +52,13 @@ def browser(tmp_path):
 
 
 def _wait(driver, cond, timeout: float = 120):
+    """Poll ``cond`` until it returns something truthy. Elements the page re-renders while
+    we look at them (stale) count as "not yet", like elements not there yet."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.25).until(cond)
+    return WebDriverWait(driver, timeout, poll_frequency=0.25, ignored_exceptions=(
+        NoSuchElementException, StaleElementReferenceException)).until(cond)
 
 
 def _ask(driver, url: str, question: str) -> str:
@@ -85,13 +89,26 @@ return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
 
 
 def _pick_citation(driver, area: str) -> None:
-    """Choose the first cited passage from ``area`` in the 'Open a cited passage' menu."""
+    """Choose the first cited passage from ``area`` in the 'Open a cited passage' menu.
+
+    Every step waits for its condition: the menu enabled (the answer's last update has
+    arrived), then an option naming ``area`` listed and rendered (an option's text is
+    empty until it is drawn). The menu is clicked whenever it has lost the focus."""
     from selenium.webdriver.common.by import By
 
-    driver.find_element(By.CSS_SELECTOR, "#cite-pick input").click()
-    options = _wait(driver, lambda d: d.find_elements(
-        By.CSS_SELECTOR, "#cite-pick li[data-testid=dropdown-option]"), 10)
-    next(o for o in options if area in o.text).click()
+    menu = "#cite-pick input"
+    _wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, menu).is_enabled(), 30)
+
+    def option_for_area(d):
+        options = d.find_elements(By.CSS_SELECTOR, "#cite-pick li[data-testid=dropdown-option]")
+        if not options:
+            box = d.find_element(By.CSS_SELECTOR, menu)
+            if d.switch_to.active_element != box:
+                box.click()  # the list opens when the menu gets the focus
+            return None
+        return next((o for o in options if area in o.text), None)
+
+    _wait(driver, option_for_area, 30).click()
 
 
 def _shot(driver, name: str) -> Path:

@@ -26,7 +26,6 @@ from ui.render import (
     filters_label,
     findings_rows,
     highlight,
-    stream_chunks,
 )
 
 RAW_TAGS = ("<script", "<img", "<b>", "<svg")
@@ -165,16 +164,6 @@ def test_highlight_trims_long_context():
     text = "x" * 2000 + "QUOTE" + "y" * 2000
     out = highlight(text, 2000, 2005, context=10)
     assert out == "\u2026" + "x" * 10 + '<mark class="sq-hl">QUOTE</mark>' + "y" * 10 + "\u2026"
-
-
-def test_stream_chunks_are_growing_prefixes_ending_with_the_text():
-    text = "One. Two! Three?\nFour [1]. Five"
-    chunks = stream_chunks(text)
-    assert chunks[-1] == text
-    assert all(text.startswith(c) for c in chunks)
-    assert [len(c) for c in chunks] == sorted(len(c) for c in chunks)
-    assert len(stream_chunks("a. " * 500, max_chunks=30)) <= 31
-    assert stream_chunks("") == [""]
 
 
 def test_reader_shows_sections_and_escapes():

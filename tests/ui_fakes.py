@@ -100,12 +100,13 @@ class FakeLibrary:
         self.calls: list[dict] = []
         self._lock = threading.Lock()
 
-    def ask(self, question, *, areas=None, since=None, until=None, framework=None) -> Answer:
+    def ask(self, question, *, history=None, areas=None, since=None, until=None,
+            framework=None) -> Answer:
         if not question.strip() or len(question) > 2000:
             raise InputRejected("question must be 1 to 2,000 characters")
         if "explode" in question:
             raise RuntimeError("secret internal detail")
-        filters = {k: v for k, v in dict(areas=areas, since=since, until=until,
+        filters = {k: v for k, v in dict(history=history, areas=areas, since=since, until=until,
                                          framework=framework).items() if v}
         with self._lock:
             self.calls.append({"question": question, **filters})

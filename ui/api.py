@@ -30,6 +30,7 @@ def make_ask_endpoint(service: AskService):
         since: int | None = None,
         until: int | None = None,
         framework: str | None = None,
+        history: list[str] | None = None,
     ) -> dict[str, Any]:
         """Answer a question about the SEND inspection letters, with citations.
 
@@ -39,9 +40,12 @@ def make_ask_endpoint(service: AskService):
             since: only inspections in or after this year.
             until: only inspections in or before this year.
             framework: "joint_2016" or "area_2023".
+            history: the earlier questions of the same conversation, oldest first, so a
+                follow-up such as "and what about Dorset?" is read with them.
         """
         try:
-            answer = service.ask(question, parse_filters(areas, since, until, framework))
+            answer = service.ask(question, parse_filters(areas, since, until, framework),
+                                 history)
         except SendQAError as exc:
             raise _error(exc) from None
         except Exception as exc:

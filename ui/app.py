@@ -1,4 +1,5 @@
-"""The Gradio app: chat with streamed answers, evidence beside it, filters, a Letters tab.
+"""The Gradio app: a chat (follow-ups read with the earlier questions), evidence beside it,
+filters, a Letters tab.
 
 ``build_app(lib)`` lays it out over one shared Library; ``launch`` serves it safely
 (loopback by default, no share link, optional login).
@@ -7,7 +8,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,19 +18,21 @@ from ui.api import make_ask_endpoint
 from ui.guard import guard_kwargs
 from ui.guard import installed as guard_installed
 from ui.letters_tab import build_letters_tab, open_letter
-from ui.render import chat_markdown, evidence_html, md_text, stream_chunks
+from ui.render import chat_markdown, evidence_html, md_text
 from ui.service import AskService, friendly_error, parse_filters
 from ui.style import PANEL_CSS
 
 log = logging.getLogger(__name__)
 
 DEFAULT_CONCURRENCY = 4
-EXAMPLES = [
-    "Which areas lacked a DMO?",
-    "How many children in Worcestershire were waiting for a special school place?",
-    "Which local area partnerships were found to have widespread and/or systemic failings?",
-    "How did inspectors' view of Dudley change between 2019 and 2025?",
-    "How many of the letters required a written statement of action?",
+# (kind, question): one of each kind of question, none of them a gold eval question.
+# The follow-up pair is meant to be asked in this order.
+EXAMPLES: list[tuple[str, str]] = [
+    ("Set", "Which areas were praised for their parent carer forum?"),
+    ("Lookup", "How long did children in Bury wait for speech and language therapy?"),
+    ("Comparison", "Compare Bury and Bolton on waiting times for autism assessments"),
+    ("Follow-up, 1 of 2", "Where did families wait too long for an autism assessment?"),
+    ("Follow-up, 2 of 2", "And in the 2023 inspections?"),
 ]
 FRAMEWORK_CHOICES = [("Any", ""), ("2016-2022 joint inspections", "joint_2016"),
                      ("2023+ area SEND inspections", "area_2023")]
@@ -38,8 +40,8 @@ INTRO = (
     "# sendqa\nAsk about the Ofsted/CQC local area SEND inspection letters. Every answer "
     "cites the letters it comes from; the evidence appears beside the chat."
 )
-_STREAM_PAUSE_S = 0.02
 _SEARCHING = "*Searching the letters\u2026*"
+_WORDING = "*Asking the LLM to word this answer; it is checked against the quotes\u2026*"
 
 
 def _user_line(question: str) -> str:
@@ -48,20 +50,31 @@ def _user_line(question: str) -> str:
 
 
 def respond(service: AskService, question: str, history: list | None, areas: Any,
-            since: Any, until: Any, framework: Any) -> Iterator[tuple]:
-    """Chat handler: yields (chat, box, evidence, csv, md, cite choices, cite spans)."""
+            since: Any, until: Any, framework: Any, asked: list | None = None) -> Iterator[tuple]:
+    """Chat handler: yields (chat, box, evidence, csv, md, cite choices, cite spans, asked).
+
+    ``asked`` holds the earlier questions of this chat (raw, oldest first): they go to the
+    library as history, so "and Dorset?" is read with them. Nothing is made to look
+    streamed: a placeholder while the letters are searched, then the answer at once (with
+    an LLM, the extractive answer first and the checked wording when it has arrived)."""
     history = list(history or [])
+    asked = list(asked or [])
     question = question or ""
     history.append({"role": "user", "content": _user_line(question) or "\u2026"})
     skip = gr.skip()
     yield (history + [{"role": "assistant", "content": _SEARCHING}], "",
-           skip, skip, skip, skip, skip)
+           skip, skip, skip, skip, skip, skip)
     try:
         filters = parse_filters(areas, since, until, framework)
-        answer = service.ask(question, filters)
+        answer = service.answer(question, filters, asked)
         shown = answer.filters or filters.as_dict()
-        message = chat_markdown(answer, shown)
         evidence = evidence_html(answer, service.passages_for(answer), shown)
+        if service.llm_enabled:
+            draft = chat_markdown(answer, shown) + "\n\n" + _WORDING
+            yield (history + [{"role": "assistant", "content": draft}], skip, evidence,
+                   skip, skip, skip, skip, skip)
+            answer = service.reword(answer)
+        message = chat_markdown(answer, shown)
         csv_path, md_path = service.write_downloads(answer, shown)
     except Exception as exc:  # every failure becomes one friendly line
         if isinstance(exc, SendQAError):
@@ -69,18 +82,21 @@ def respond(service: AskService, question: str, history: list | None, areas: Any
         else:
             log.exception("question failed")
         history.append({"role": "assistant", "content": md_text(friendly_error(exc))})
-        yield history, "", skip, skip, skip, skip, skip
+        yield history, "", skip, skip, skip, skip, skip, skip
         return
-    for part in stream_chunks(message)[:-1]:
-        yield history + [{"role": "assistant", "content": part}], skip, skip, skip, skip, skip, skip
-        time.sleep(_STREAM_PAUSE_S)
     history.append({"role": "assistant", "content": message})
+    asked.append(question.strip())
     spans = {str(c.n): [c.letter_id, c.start, c.end] for c in answer.citations}
     choices = [(f"[{c.n}] {c.area} \u2014 {c.section}", str(c.n)) for c in answer.citations]
     yield (history, skip, evidence,
            gr.DownloadButton(value=str(csv_path), interactive=True),
            gr.DownloadButton(value=str(md_path), interactive=True),
-           gr.Dropdown(choices=choices, value=None, interactive=bool(choices)), spans)
+           gr.Dropdown(choices=choices, value=None, interactive=bool(choices)), spans, asked)
+
+
+def new_conversation() -> tuple:
+    """Clear the chat and the questions a follow-up is read with."""
+    return [], [], evidence_html(None)
 
 
 def _year_choices(years: list[int]) -> list[tuple[str, int]]:
@@ -88,9 +104,12 @@ def _year_choices(years: list[int]) -> list[tuple[str, int]]:
 
 
 def build_app(lib: Any, *, concurrency: int = DEFAULT_CONCURRENCY,
-              examples: list[str] | None = None) -> gr.Blocks:
-    """The whole UI over one shared, already-open Library (queue concurrency >= 4)."""
+              examples: list[tuple[str, str]] | None = None) -> gr.Blocks:
+    """The whole UI over one shared, already-open Library (queue concurrency >= 4).
+
+    ``examples``: (kind, question) pairs shown under the chat (default ``EXAMPLES``)."""
     service = AskService(lib)
+    examples = examples or EXAMPLES
     with gr.Blocks(title="sendqa", analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
         gr.Markdown(INTRO)
         with gr.Tabs() as tabs:
@@ -106,8 +125,11 @@ def build_app(lib: Any, *, concurrency: int = DEFAULT_CONCURRENCY,
                                              elem_id="question")
                             send = gr.Button("Ask", variant="primary", scale=1,
                                              elem_id="ask-button")
-                        ex = gr.Examples([[q] for q in (examples or EXAMPLES)], inputs=[box],
-                                         label="Example questions")
+                            new = gr.Button("New conversation", scale=1, size="sm",
+                                            elem_id="new-chat")
+                        ex = gr.Examples([[q] for _, q in examples], inputs=[box],
+                                         label="Example questions",
+                                         example_labels=[f"{k}: {q}" for k, q in examples])
                         with gr.Accordion("Filters (apply to the next question)", open=False):
                             areas = gr.Dropdown(choices=service.areas, multiselect=True,
                                                 label="Areas", elem_id="filter-areas")
@@ -132,20 +154,22 @@ def build_app(lib: Any, *, concurrency: int = DEFAULT_CONCURRENCY,
             with gr.Tab("Letters", id="letters"):
                 letters = build_letters_tab(service)
         spans = gr.State({})
+        asked = gr.State([])  # this chat's earlier questions: the history of a follow-up
 
-        def _respond(question, history, a, s, u, f):
-            yield from respond(service, question, history, a, s, u, f)
+        def _respond(question, history, a, s, u, f, earlier):
+            yield from respond(service, question, history, a, s, u, f, earlier)
 
         def _open_cited(n, cites):
             letter_id, start, end = (cites or {}).get(str(n), [None, 0, 0])
             return (gr.Tabs(selected="letters"), gr.Dropdown(value=letter_id),
                     open_letter(service, letter_id, (start, end)))
 
-        ask_in = [box, chat, areas, since, until, framework]
-        ask_out = [chat, box, evidence, csv_btn, md_btn, cite_pick, spans]
+        ask_in = [box, chat, areas, since, until, framework, asked]
+        ask_out = [chat, box, evidence, csv_btn, md_btn, cite_pick, spans, asked]
         send.click(_respond, ask_in, ask_out, api_name="chat", api_visibility="undocumented")
         box.submit(_respond, ask_in, ask_out, api_visibility="private")
         ex.load_input_event.then(_respond, ask_in, ask_out, api_visibility="private")
+        new.click(new_conversation, None, [chat, asked, evidence], api_visibility="private")
         cite_pick.input(_open_cited, [cite_pick, spans], [tabs, letters.picker, letters.reader],
                         api_visibility="private")
         gr.api(make_ask_endpoint(service), api_name="ask")

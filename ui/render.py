@@ -10,7 +10,6 @@ import csv
 import datetime as dt
 import html
 import io
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -245,17 +244,6 @@ def answer_markdown(answer: Answer, filters: Mapping[str, Any] | None = None) ->
             lines += [f"[{c.n}] {md_text(meta)} (letter {md_text(c.letter_id)}, "
                       f"characters {c.start}-{c.end})", "", f"> {_md_cell(c.quote)}", ""]
     return "\n".join(lines).rstrip() + "\n"
-
-
-_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|\n")
-
-
-def stream_chunks(text: str, *, max_chunks: int = 30) -> list[str]:
-    """Cumulative prefixes of ``text`` ending at sentence or line ends, for streaming."""
-    cuts = [m.end() for m in _SENTENCE_END.finditer(text)]
-    step = max(1, -(-len(cuts) // max_chunks))
-    prefixes = [text[:i] for i in cuts[step - 1::step]]
-    return [p for p in prefixes if p.strip()] + [text]
 
 
 def outcome_label(outcome: str | None) -> str:

@@ -21,6 +21,8 @@ from ui.render import answer_csv, answer_markdown
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = AnswerSettings().max_question_chars
+MAX_HISTORY = 20
+"""Earlier questions of a chat sent with a follow-up (the most recent ones)."""
 FRAMEWORKS = ("joint_2016", "area_2023")
 GENERIC_ERROR = (
     "Sorry, something went wrong while answering that question. "
@@ -86,6 +88,22 @@ def check_question(question: Any, limit: int = MAX_QUESTION_CHARS) -> str:
     return text
 
 
+def check_history(history: Any, limit: int = MAX_QUESTION_CHARS) -> list[str]:
+    """Earlier questions as the library takes them: strings, oldest first, the last
+    ``MAX_HISTORY`` kept; InputRejected for anything else."""
+    if history is None:
+        return []
+    if isinstance(history, str) or not isinstance(history, list | tuple):
+        raise InputRejected("The history must be a list of earlier questions, oldest first.")
+    earlier = []
+    for item in history[-MAX_HISTORY:]:
+        if not isinstance(item, str):
+            raise InputRejected("Each earlier question in the history must be text.")
+        if item.strip():
+            earlier.append(check_question(item, limit))
+    return earlier
+
+
 def friendly_error(exc: BaseException) -> str:
     """One line for the user; tracebacks go to the log only."""
     if isinstance(exc, InputRejected):
@@ -127,18 +145,33 @@ class AskService:
             weakref.finalize(self, shutil.rmtree, files_dir, ignore_errors=True)
         self.files_dir = files_dir
 
-    def ask(self, question: Any, filters: Filters) -> Answer:
+    def ask(self, question: Any, filters: Filters, history: Any = None) -> Answer:
         """Check the question and ask the library; raises InputRejected / SendQAError.
 
-        With an LLM configured in the library's settings, the answer is reworded by it and
-        validated (rag.synthesis); the extractive answer is the fallback."""
-        answer = self.lib.ask(check_question(question, self.max_chars), **filters.kwargs())
-        llm = getattr(getattr(self.lib, "settings", None), "llm", None)
-        if llm is not None and (llm.url or llm.model_path):
-            from rag.synthesis import synthesise
+        ``history``: the earlier questions of the same chat, oldest first. With an LLM
+        configured in the library's settings, the answer is reworded by it and validated
+        (rag.synthesis); the extractive answer is the fallback."""
+        return self.reword(self.answer(question, filters, history))
 
-            answer = synthesise(self.lib, answer)
-        return answer
+    def answer(self, question: Any, filters: Filters, history: Any = None) -> Answer:
+        """The library's own (extractive) answer, read with ``history``."""
+        earlier = check_history(history, self.max_chars)
+        context = {"history": earlier} if earlier else {}
+        return self.lib.ask(check_question(question, self.max_chars), **context,
+                            **filters.kwargs())
+
+    @property
+    def llm_enabled(self) -> bool:
+        llm = getattr(getattr(self.lib, "settings", None), "llm", None)
+        return llm is not None and bool(llm.url or llm.model_path)
+
+    def reword(self, answer: Answer) -> Answer:
+        """``answer`` worded by the configured LLM and checked, or as it is without one."""
+        if not self.llm_enabled:
+            return answer
+        from rag.synthesis import synthesise
+
+        return synthesise(self.lib, answer)
 
     def letter(self, letter_id: str) -> Letter:
         try:
