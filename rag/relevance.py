@@ -70,6 +70,7 @@ class SentenceIndex:
                                   np.float32)
         if stance is None:
             stance = StanceModel.from_sections(self.vecs, [passages[i].stance for i in pidx], texts)
+        stance = stance.or_default()  # too few headings to learn from: the sample's model
         self.stance_model = stance
         self.learnt = stance.logit(self.vecs) if len(self.vecs) else np.zeros(0, np.float32)
         self.lean = self.learnt + SECTION_WEIGHT * self.section

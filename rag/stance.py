@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 STANCE_SIGN = {"weakness": 1.0, "strength": -1.0, "neutral": 0.0}
+MIN_LABELLED = 300  # fewer labelled sentences than this: use the bundled sample's model
 
 # Discourse markers (a closed class of English function words): a sentence that opens with
 # one turns against the sentence before it, so it turns against its section's heading too
@@ -93,6 +96,16 @@ class StanceModel:
             return cls(np.zeros(vectors.shape[1] if vectors.ndim == 2 else 384, np.float32), 0.0, 0)
         return cls.train(vectors[keep], y[keep])
 
+    @classmethod
+    def default(cls) -> StanceModel:
+        """The model learnt from the bundled sample letters (rag/stance_default.json, written
+        by `python -m rag.stance STORE` from an index of data/corpus): the fallback for a
+        collection with too few sentences under strength/weakness headings to learn from."""
+        return cls.from_json((Path(__file__).parent / "stance_default.json").read_text())
+
+    def or_default(self, least: int = MIN_LABELLED) -> StanceModel:
+        return self if self.trained_on >= least else StanceModel.default()
+
     def logit(self, vectors: np.ndarray) -> np.ndarray:
         """> 0 critical, < 0 favourable; one value per row."""
         return np.asarray(vectors, dtype=np.float32) @ self.weights + self.bias
@@ -106,3 +119,20 @@ class StanceModel:
         d = json.loads(raw)
         return cls(np.asarray(d["weights"], dtype=np.float32), float(d["bias"]),
                    int(d.get("trained_on", 0)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write rag/stance_default.json from the stance model stored with an index."""
+    from index.store import Store, connect
+
+    args = argv if argv is not None else sys.argv[1:]
+    st = Store(connect(args[0]))
+    raw = st.get_stance(st.require_manifest().generation)
+    if not raw:
+        raise SystemExit("that index holds no stance model; rebuild it with `sendqa index --rebuild`")
+    (Path(__file__).parent / "stance_default.json").write_text(raw)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

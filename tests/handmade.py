@@ -76,7 +76,8 @@ def tiny_library(letters: dict[str, str] | None = None, *, learnt_stance: bool =
     parsed = [parse_text(text, f"{name}.txt") for name, text in (letters or LETTERS).items()]
     passages = [p for pl in parsed for p in pl.passages]
     embedder = Embedder()
-    stance = None if learnt_stance else StanceModel(np.zeros(embedder.dim, np.float32), 0.0, 0)
+    # trained_on is set high so the zero model is not swapped for the bundled default.
+    stance = None if learnt_stance else StanceModel(np.zeros(embedder.dim, np.float32), 0.0, 10**6)
     matrix = embedder.embed([p.text for p in passages])
     return Library(store=None, manifest=None, settings=Settings(), embedder=embedder,
                    letters=[(pl.letter, pl.text) for pl in parsed], passages=passages,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -202,3 +203,14 @@ def test_misspelt_words_are_corrected_against_the_letters_vocabulary(lib) -> Non
     fixed, fixes = lib.spell("which areas were praised for their youth offending servise")
     assert fixes == [("servise", "service")] and fixed.endswith("service")
     assert lib.spell("what did the latest report say")[1] == []  # English words are left alone
+
+
+def test_a_collection_without_headings_to_learn_from_uses_the_sample_stance_model() -> None:
+    from rag.stance import StanceModel
+
+    bare = StanceModel.from_sections(np.zeros((2, 384), np.float32), ["neutral", "neutral"])
+    assert bare.trained_on == 0 and bare.or_default().trained_on >= 300
+    one = tiny_library({"x": report("Kent", "2 to 6 October 2023", "positive", ["Portage works well."],
+                                    ["Children wait far too long for wheelchairs."])}, learnt_stance=True)
+    assert one.sentence_index.stance_model.trained_on >= 300
+    assert one.stance_of("waiting far too long, poor and unsafe") > 0 > one.stance_of("excellent, timely and valued")
