@@ -1,95 +1,331 @@
-"""Question understanding: pure logic, no index needed."""
+"""Question understanding (rag/question.py) and the sentence splitter (rag/sentences.py):
+pure logic, no index and no model.
+
+The wordings here are written for these tests (themes: portage, school transport,
+respite, hydrotherapy, sensory support); none is a gold question. tests/test_rag_rules.py
+pins more of the grammar against its hand-made letters; this file does not repeat it.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from rag.question import parse_question
-from rag.text import polarity, sentence_spans, stem
+from rag.question import Clause, Query, parse_question, region_scope
+from rag.sentences import sentence_spans
+from rag.text import stem
 
-AREAS = ["Dorset", "Dudley", "Sandwell", "Stoke-on-Trent", "Wolverhampton", "Worcestershire"]
+AREAS = ["Bolton", "Cornwall", "Medway", "Rutland", "Suffolk", "Wiltshire"]
 
 
+def parse(text: str) -> Query:
+    return parse_question(text, AREAS)
+
+
+# ---- scope: years ---------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "since", "until"),
     [
-        ("Which areas had systemic failings in 2023?", 2023, 2023),
-        ("Which areas were criticised before 2018?", None, 2017),
-        ("Which areas improved since 2019?", 2019, None),
-        ("Which areas lacked a DMO between 2017 and 2019?", 2017, 2019),
-        ("Which areas lacked a DMO after 2020?", 2021, None),
-        ("Which areas lacked a DMO?", None, None),
+        ("Which partnerships were criticised over school transport between 2018 and 2021?", 2018, 2021),
+        ("Which areas mention hydrotherapy from 2017 to 2020?", 2017, 2020),
+        ("Which areas mention hydrotherapy, 2018-2020?", 2018, 2020),
+        ("Which councils were praised for their sensory support service before 2020?", None, 2019),
+        ("Which areas mention hydrotherapy up to 2020?", None, 2020),
+        ("Which areas mention hydrotherapy after 2022?", 2023, None),
+        ("Which areas mention hydrotherapy 2022 and later?", 2022, None),
+        ("Since 2021, where has respite care been criticised?", 2021, None),
+        ("Which areas, in 2019, praised portage?", 2019, 2019),
+        ("Which 2021 letters mention hydrotherapy?", 2021, 2021),
+        ("Which areas were praised for their portage service?", None, None),
     ],
 )
-def test_years(text: str, since: int | None, until: int | None) -> None:
-    q = parse_question(text, AREAS)
+def test_year_phrases_set_since_and_until(text: str, since: int | None, until: int | None) -> None:
+    q = parse(text)
     assert (q.since, q.until) == (since, until)
+    assert q.has_scope == (since is not None or until is not None)
+    assert not any(ch.isdigit() for c in q.clauses for ch in c.topic)  # the year is scope, not topic
 
 
+# ---- intent -----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "intent"),
     [
-        ("Which areas lacked a DMO?", "set"),
-        ("Where did inspectors find long waits for autism assessment?", "set"),
-        ("Before 2022, where did inspectors find delays?", "set"),
-        ("List the areas with a poor local offer", "set"),
-        ("How many of the letters required a written statement of action?", "count"),
-        ("How many children in Dorset were waiting for a place?", "lookup"),
-        ("When did the Dudley inspection take place?", "lookup"),
-        ("How do Dudley and Sandwell compare on the local offer?", "compare"),
-        ("How did inspectors' view of Dudley change between 2019 and 2025?", "compare"),
+        ("Which areas were praised for their portage service?", "set"),
+        ("Where were families unhappy with school transport?", "set"),
+        ("List the areas where school transport was criticised", "set"),
+        ("Name the partnerships with weak transition planning", "set"),
+        ("Tell me which areas praised portage", "set"),
+        ("Any areas with poor school transport?", "set"),
+        ("Are there any reports that mention hydrotherapy?", "set"),
+        ("Which of the reports mention hydrotherapy?", "set"),
+        ("How many letters mention hydrotherapy?", "count"),
+        ("How many areas were criticised over respite care?", "count"),
+        ("How many pupils in Rutland attend special schools?", "lookup"),
+        ("When was Wiltshire inspected?", "lookup"),
+        ("Who led the Cornwall inspection?", "lookup"),
+        ("What did the Medway inspection find?", "lookup"),
+        ("Which Bolton reports praised portage?", "lookup"),  # one named area: a lookup
+        ("How do Medway and Suffolk compare on short breaks?", "compare"),
+        ("What did the MEDWAY and wiltshire reports say about respite?", "compare"),
+        ("How has Bolton's approach to transition changed?", "compare"),
     ],
 )
-def test_intent(text: str, intent: str) -> None:
-    assert parse_question(text, AREAS).intent == intent
+def test_intent_from_the_frame(text: str, intent: str) -> None:
+    assert parse(text).intent == intent
 
 
-def test_areas_are_matched_case_insensitively_and_unknown_areas_are_noticed() -> None:
-    q = parse_question("what did the DUDLEY and stoke-on-trent letters say?", AREAS)
-    assert q.areas == ["Stoke-on-Trent", "Dudley"] or set(q.areas) == {"Dudley", "Stoke-on-Trent"}
-    q = parse_question("What did the inspection of Birmingham find?", AREAS)
-    assert q.areas == [] and q.unknown_areas == ["Birmingham"]
+# ---- scope: areas, regions, framework, kind, latest ----------------------------------------
+def test_areas_any_case_with_possessives_and_unknown_areas_apart() -> None:
+    q = parse("What did the MEDWAY and wiltshire reports say about respite?")
+    assert sorted(q.areas) == ["Medway", "Wiltshire"] and not q.unknown_areas
+    assert "medway" not in q.topic.lower() and "wiltshire" not in q.topic.lower()
+    q = parse("How has Bolton's approach to transition changed?")
+    assert q.areas == ["Bolton"]
+    q = parse("What did the Norfolk report say about respite?")  # an English area, not indexed
+    assert q.areas == [] and q.unknown_areas == ["Norfolk"]
+    q = parse("What did the Suffolk and Norfolk reports say about respite?")
+    assert q.areas == ["Suffolk"] and q.unknown_areas == ["Norfolk"]
 
 
-def test_acronyms_become_concepts_with_every_surface_form() -> None:
-    q = parse_question("Which areas lacked a DMO?", AREAS)
-    assert [t.label for t in q.terms] == ["dmo"]
-    assert q.terms[0].found_in(" the design medical officer is ".replace("design", "designat"))
-    assert q.polarity == -1 and q.absence
+def test_excluded_areas_are_scope_not_areas() -> None:
+    for text in ("Apart from Medway, which areas were criticised over school transport?",
+                 "Except Medway, where was school transport criticised?",
+                 "Which areas were criticised over school transport, apart from Medway?"):
+        q = parse(text)
+        assert q.exclude_areas == ["Medway"] and q.areas == [], text
+        assert q.intent == "set" and q.has_scope
+        assert [(c.topic, c.polarity) for c in q.clauses] == [("school transport", -1)], text
 
 
-def test_polarity_of_questions() -> None:
-    assert parse_question("Which areas were praised for their local offer?", AREAS).polarity == 1
-    assert parse_question("Which areas were criticised for their local offer?", AREAS).polarity == -1
-    assert parse_question("Which letters mention the pandemic?", AREAS).polarity == 0
+def test_region_is_scope_and_region_scope_lists_its_areas() -> None:
+    q = parse("Which areas in the south west were praised for portage?")
+    assert q.regions == ["South West"] and q.areas == [] and q.has_scope
+    assert q.clauses[0].topic == "portage"
+    scope = region_scope(q)
+    assert {"Cornwall", "Wiltshire"} <= scope and not scope & {"Bolton", "Medway", "Suffolk"}
+    assert region_scope(parse("Which areas were praised for portage?")) == set()
 
 
-def test_outcome_questions_are_recognised() -> None:
-    assert parse_question("Which inspections required a written statement of action?", AREAS).outcome == "wsoa_required"
-    assert parse_question("Which areas had widespread or systemic failings?", AREAS).outcome == "systemic"
-    assert parse_question("Which revisits found sufficient progress?", AREAS).outcome == "sufficient_progress"
-    assert parse_question("Which areas did not need a written statement of action?", AREAS).outcome == "no_wsoa"
-    assert parse_question("Which inspections ended without a WSOA?", AREAS).outcome == "no_wsoa"
-    assert parse_question("Which areas lacked a DMO?", AREAS).outcome is None
+def test_framework_kind_and_latest() -> None:
+    q = parse("Which joint inspection letters praised portage?")
+    assert q.framework == "joint_2016" and q.intent == "set" and q.clauses[0].topic == "portage"
+    assert parse("Which reports under the new framework praised the parent carer forum?").framework == "area_2023"
+    assert parse("Which inspections under the old framework praised portage?").framework == "joint_2016"
+    q = parse("Which revisits found insufficient progress?")
+    assert q.kind == "revisit" and q.has_scope
+    q = parse("Looking at the most recent report only, which areas criticised respite care?")
+    assert q.latest and q.has_scope and q.intent == "set"
+    q = parse("Which areas were praised for their portage service?")
+    assert q.framework is None and q.kind is None and not q.latest and not q.has_scope
 
 
-def test_either_word_joined_by_or_is_one_term() -> None:
-    q = parse_question("Where were there delays in autism assessment or diagnosis?", AREAS)
-    labels = [t.label for t in q.terms]
-    assert "autism" in labels
-    merged = [t for t in q.terms if " or " in t.label]
-    assert merged and merged[0].found_in(" diagnos ") and merged[0].found_in(" assessment ")
+# ---- outcomes (answered from the letters table) --------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "outcome", "negated"),
+    [
+        ("How many councils were judged to have positive experiences and outcomes?", "positive", False),
+        ("Which reports found inconsistent outcomes for children?", "inconsistent", False),
+        ("Which partnerships had failings that were widespread or systemic?", "systemic", False),
+        ("Which revisits said the area had not made enough progress?", "insufficient_progress", False),
+        ("Which revisits found sufficient progress on the weaknesses?", "sufficient_progress", False),
+        ("Which areas had to produce a WSOA?", "wsoa_required", False),
+        ("Which councils did not need a written statement of action?", "wsoa_required", True),
+        ("Which letters ended without a WSOA?", "wsoa_required", True),
+        ("How many areas had no WSOA?", "wsoa_required", True),
+        ("Which areas were not rated positively?", "positive", True),
+        ("Which places were rated positive and criticised over respite care?", "positive", False),
+        ("Which areas had worries about school transport?", None, False),
+    ],
+)
+def test_outcomes_and_their_negation(text: str, outcome: str | None, negated: bool) -> None:
+    q = parse(text)
+    assert (q.outcome, q.outcome_negated) == (outcome, negated)
+    if outcome:  # the outcome words are not left in a topic
+        assert not any(w in q.topic.lower() for w in ("wsoa", "written statement", "positive", "inconsistent"))
 
 
-def test_stem_and_sentences() -> None:
-    assert stem("delays") == stem("delayed") == "delay"
-    assert stem("timetables") == stem("timetable")
-    text = "- The DMO is not in post. Parents said \"it is poor.\" Next one\nNew paragraph."
-    assert [text[a:b] for a, b in sentence_spans(text)] == [
-        "The DMO is not in post.", 'Parents said "it is poor."', "Next one", "New paragraph."]
+def test_outcome_words_in_a_lookup_are_its_topic() -> None:
+    q = parse("What did Medway's written statement of action cover?")
+    assert q.intent == "lookup" and q.outcome is None
+    assert "written statement of action" in q.topic
 
 
-def test_polarity_of_sentences() -> None:
-    assert polarity("The DMO does not have enough capacity to promote good practice.") > 0
-    assert polarity("Parents speak highly of the effective support they receive.") < 0
-    assert polarity("The service is not effective.") > 0
+def test_outcome_and_topic_together() -> None:
+    q = parse("Which places were rated positive and criticised over respite care?")
+    assert q.outcome == "positive"
+    assert [(c.topic, c.polarity, c.explicit) for c in q.clauses] == [("respite care", -1, True)]
+
+
+# ---- clauses: topic, polarity, negation, combination -----------------------------------------
+@pytest.mark.parametrize(
+    ("text", "topic", "polarity", "explicit"),
+    [
+        ("Which areas were praised for their portage service?", "portage service", 1, True),
+        ("Which areas were commended for their portage service?", "portage service", 1, True),
+        ("Which partnerships were criticised over school transport?", "school transport", -1, True),
+        ("Which areas had worries about school transport?", "school transport", -1, True),
+        ("Which areas had problems with school transport?", "school transport", -1, True),
+        ("Which councils struggled with recruitment of therapists?", "recruitment of therapists", -1, True),
+        ("Which areas lacked a sensory service?", "sensory service", -1, True),
+        ("Which areas had no local autism strategy?", "local autism strategy", -1, True),
+        ("Which reports refer to the pandemic?", "pandemic", 0, True),
+        ("Which reports talk about the pandemic?", "pandemic", 0, True),
+        ("How many letters mention hydrotherapy?", "hydrotherapy", 0, True),
+        # no evaluation word: the lean is left to the learnt stance model (explicit False)
+        ("Which areas had long waits for therapy?", "long waits for therapy", 0, False),
+    ],
+)
+def test_clause_topic_and_polarity(text: str, topic: str, polarity: int, explicit: bool) -> None:
+    q = parse(text)
+    assert len(q.clauses) == 1
+    c = q.clauses[0]
+    assert (c.topic, c.polarity, c.explicit, c.negated) == (topic, polarity, explicit, False)
+    assert q.topic == topic and q.combine == "and"
+
+
+def test_negation_keeps_the_asked_lean_and_marks_the_clause() -> None:
+    c = parse("Which areas were not praised for school transport?").clauses[0]
+    assert (c.topic, c.polarity, c.negated) == ("school transport", 1, True)
+    c = parse("Which councils weren't criticised over respite care?").clauses[0]
+    assert (c.topic, c.polarity, c.negated) == ("respite care", -1, True)
+    # absence is a lean of its own, not negation
+    c = parse("Which areas had not enough respite care?").clauses[0]
+    assert c.polarity == -1 and not c.negated and "respite" in c.topic
+
+
+def test_clauses_join_with_and_or_or() -> None:
+    q = parse("Which areas were praised for respite care but criticised over school transport?")
+    assert [(c.topic, c.polarity) for c in q.clauses] == [("respite care", 1), ("school transport", -1)]
+    assert q.combine == "and" and q.topic == "respite care ; school transport"
+    q = parse("Which areas were praised for school transport and had long waits for therapy?")
+    assert [(c.topic, c.polarity, c.explicit) for c in q.clauses] == [
+        ("school transport", 1, True), ("long waits for therapy", 0, False)]
+    q = parse("Which areas were praised for portage or were criticised over respite care?")
+    assert q.combine == "or" and [c.polarity for c in q.clauses] == [1, -1]
+
+
+def test_a_pronoun_clause_takes_the_topic_before_it() -> None:
+    q = parse("Which areas were praised for portage and not criticised over delays in it?")
+    first, second = q.clauses
+    assert (first.topic, first.polarity, first.negated) == ("portage", 1, False)
+    assert second.negated and second.polarity == -1
+    assert "portage" in second.topic and "delays" in second.topic
+
+
+def test_bare_frames_have_no_topic() -> None:
+    q = parse("What did the Medway inspection find?")
+    assert q.areas == ["Medway"] and q.topic == "" and q.asks_outcome
+    q = parse("Which revisits found insufficient progress?")
+    assert q.clauses == [] and q.outcome == "insufficient_progress"
+
+
+def test_metadata_asks() -> None:
+    q = parse("When was Wiltshire inspected?")
+    assert q.asks_when and not q.asks_lead and q.areas == ["Wiltshire"]
+    q = parse("Who led the Cornwall inspection?")
+    assert q.asks_lead and not q.asks_when
+    q = parse("When is Bolton's next inspection?")
+    assert q.asks_next and q.asks_when
+    assert parse("How many pupils in Rutland attend special schools?").asks_number
+    assert not parse("Which areas were praised for their portage service?").asks_number
+
+
+# ---- count units, wordless, anaphora --------------------------------------------------------
+def test_count_unit_follows_the_counted_noun() -> None:
+    assert parse("How many letters mention hydrotherapy?").count_unit == "documents"
+    assert parse("How many inspections praised portage?").count_unit == "documents"
+    assert parse("How many councils were criticised over respite care?").count_unit == "areas"
+    assert parse("How many areas had no WSOA?").count_unit == "areas"
+
+
+@pytest.mark.parametrize("text", ["?? ... !!", "¿¡", "  --- ", "🙂🙂"])
+def test_a_question_without_letters_or_digits_is_wordless(text: str) -> None:
+    q = parse(text)
+    assert q.wordless and q.intent == "lookup" and q.clauses == [] and not q.has_scope
+
+
+def test_anaphora_marks_short_questions_that_need_the_conversation() -> None:
+    q = parse("which of them are west midlands councils?")
+    assert q.anaphora and q.regions == ["West Midlands"] and q.intent == "set"
+    assert parse("how many were there?").anaphora
+    q = parse("which of these were judged positive?")
+    assert q.anaphora and q.outcome == "positive" and q.intent == "set"
+    assert not parse("Which areas had long waits for therapy?").anaphora
+    long = ("In the most recent inspection of each area, which were praised for portage, and which "
+            "were criticised over it, and how has that changed since then?")
+    assert not parse(long).anaphora  # a long question stands alone
+
+
+def test_query_and_clause_defaults() -> None:
+    q = Query(text="x")
+    assert (q.intent, q.combine, q.count_unit, q.topic, q.has_scope, q.read_as) == (
+        "lookup", "and", "areas", "", False, "")
+    c = Clause(text="t", topic="t")
+    assert (c.polarity, c.explicit, c.negated) == (0, False, False)
+
+
+# ---- defects found while writing these tests (strict: they fail loudly once fixed) -----------
+@pytest.mark.xfail(strict=True, reason="the framework phrase is removed before the set frame is read, "
+                                       "so 'Which joint inspections ...' becomes a lookup")
+def test_which_joint_inspections_is_a_set_question() -> None:
+    q = parse("Which joint inspections criticised the local offer?")
+    assert q.framework == "joint_2016" and q.intent == "set" and q.topic == "local offer"
+
+
+@pytest.mark.xfail(strict=True, reason="the 'and' left between two excluded areas stops the "
+                                       "wh-frame being stripped: the topic keeps 'which areas were'")
+def test_two_excluded_areas_leave_a_clean_topic() -> None:
+    q = parse("Apart from Medway and Bolton, which areas were criticised over school transport?")
+    assert q.exclude_areas == ["Medway", "Bolton"] and q.topic == "school transport"
+
+
+@pytest.mark.xfail(strict=True, reason="words before the wh-frame ('Using just the') are not frame, so "
+                                       "the clause keeps them and 'mention' is not read as a neutral frame")
+def test_a_preamble_before_the_wh_frame_is_not_topic() -> None:
+    q = parse("Using just the newest report for each area, which partnerships mention housing?")
+    assert q.latest and q.intent == "set"
+    assert [(c.topic, c.polarity, c.explicit) for c in q.clauses] == [("housing", 0, True)]
+
+
+# ---- sentences and stems -------------------------------------------------------------------
+def _sentences(text: str, offset: int = 0) -> list[str]:
+    return [text[a - offset: b - offset] for a, b in sentence_spans(text, offset)]
+
+
+def test_sentence_spans_split_at_ends_and_line_breaks_without_bullets() -> None:
+    text = ('• Portage visits start early. Leaders, e.g. Mr. Jones, agreed! "Families value it."\n'
+            "- Waits are long: 20 weeks?  Next line\n\nAnother paragraph.")
+    assert _sentences(text) == [
+        "Portage visits start early.", "Leaders, e.g. Mr. Jones, agreed!", '"Families value it."',
+        "Waits are long: 20 weeks?", "Next line", "Another paragraph."]
+
+
+def test_sentence_spans_keep_decimals_and_lower_case_continuations_whole() -> None:
+    assert _sentences("It rose to 3.5 per cent. Then it fell.") == ["It rose to 3.5 per cent.", "Then it fell."]
+    assert _sentences("Use of the hub, i.e. the centre. is rising.") == ["Use of the hub, i.e. the centre. is rising."]
+    assert _sentences("St. Anne's school is small. No. 4 is not.") == ["St. Anne's school is small.", "No. 4 is not."]
+
+
+def test_sentence_spans_offset_and_short_fragments() -> None:
+    text = "Respite is scarce. Ok\n"
+    spans = sentence_spans(text, offset=100)
+    assert spans == [(100, 118)]  # "Ok" (2 characters) is dropped
+    assert sentence_spans("") == [] and sentence_spans("  \n\n  ") == []
+
+
+def test_sentence_spans_are_ordered_disjoint_and_trimmed() -> None:
+    text = ("◼ Leaders know the area well. They act on what families say.\n"
+            "■ Too few respite places exist (see below). Waiting lists are long!\n"
+            "  * Transport works well.   \n\"Quoted.\" (Bracketed.)")
+    spans = sentence_spans(text)
+    assert len(spans) == 7
+    for (a, b), (c, _) in zip(spans, spans[1:], strict=False):
+        assert a < b <= c
+    for a, b in spans:
+        s = text[a:b]
+        assert s == s.strip() and s[0] not in "◼■*-•" and "\n" not in s
+
+
+def test_stems_are_snowball() -> None:
+    assert stem("delays") == stem("delayed") == stem("delaying") == "delay"
+    assert stem("assessments") == stem("assessment")
+    assert stem("Therapies") == stem("therapy")
