@@ -241,7 +241,8 @@ class Library:
             low = word.lower()
             if len(low) < 5 or low in vocab or low in known or not word.islower():
                 return word
-            near = get_close_matches(low, self._vocab_list(), n=1, cutoff=SPELLING_CUTOFF)
+            near = [w for w in get_close_matches(low, self._vocab_list(), n=3, cutoff=SPELLING_CUTOFF)
+                    if w[0] == low[0]][:1]  # a typo rarely changes the first letter: "hydrotherapy" is not "physiotherapy"
             if near:
                 fixes.append((word, near[0]))
                 return near[0]
@@ -275,8 +276,9 @@ class Library:
             raise InputRejected(f"question is {len(question)} characters; the limit is {limit}")
         q, clarify = resolve(self, question, list(history or []))
         if areas:
-            q.areas = self._canon_areas(list(areas))
-            q.unknown_areas = [a for a in q.areas if a not in self.areas()]
+            named = self._canon_areas(list(areas))
+            q.areas = [a for a in named if a in self.areas()]
+            q.unknown_areas = [a for a in named if a not in self.areas()]
         if since is not None:
             q.since = since
         if until is not None:

@@ -27,7 +27,7 @@ _UNIT_DOC = r"(?:inspections?|letters?|reports?|revisits?|documents?|visits?|" \
             r"inspection\s+(?:letters?|reports?))"
 _UNIT = rf"(?:{_UNIT_AREA}|{_UNIT_DOC}|ones)"
 _COUNT_RE = re.compile(rf"\bhow\s+many\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?(?:(?:the|local)\s+)?({_UNIT})\b|"
-                       r"\bhow\s+many\s+(?:is\s+that|are\s+there|of\s+(?:those|these|them))\b()|"
+                       r"\bhow\s+many\s+(?:is\s+that|are\s+(?:there|those|these|they)|of\s+(?:those|these|them))\b()|"
                        rf"\b(?:number|count)\s+of\s+({_UNIT})|^\s*count\b", re.I)
 _SET_RE = re.compile(
     rf"^[\s,;:]*(?:so\s+|and\s+|ok\s+|okay\s+|also\s+|now\s+)?(?:(?:in|for|at)\s+)?(?:which|what)\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?"
@@ -53,7 +53,9 @@ _EXCLUDE_RE = re.compile(r"\b(?:apart\s+from|except(?:\s+for)?|other\s+than|excl
 
 # Outcomes of the two frameworks (answered from the letters table).
 OUTCOME_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("systemic", re.compile(r"\b(?:systemic|failing)\s+(?=(?:areas?|ones|partnerships?|councils?|places)\b)|(?:widespread|systemic)(?:\s+(?:and|or|and/or)\s+(?:widespread|systemic))?"
+    ("systemic", re.compile(r"\bfailings?\s+(?:that|which)\s+(?:were|are|was|is)\s+(?:widespread|systemic)"
+                            r"(?:\s+(?:and|or|and/or)\s+(?:widespread|systemic))?|"
+                            r"\b(?:systemic|failing)\s+(?=(?:areas?|ones|partnerships?|councils?|places)\b)|(?:widespread|systemic)(?:\s+(?:and|or|and/or)\s+(?:widespread|systemic))?"
                             r"(?:\s+failings?)?|\bfailings\b", re.I)),
     ("positive", re.compile(r"\bpositive(?:ly\s+(?:rated|judged))?\s+(?=(?:areas?|ones|partnerships?|reports?|inspections?|"
                             r"councils?|places)\b)|(?:(?:send\s+)?arrangements\s+)?(?:typically\s+)?(?:lead(?:s|ing)?\s+to\s+)?positive\s+(?:experiences?|outcomes?|"
@@ -70,11 +72,12 @@ _WSOA_NEG_RE = re.compile(r"\b(?:no|not|without|n't|never)\b(?:\s+\w+){0,3}?\s+(
 _OUTCOME_VERB_RE = re.compile(
     r"\b(?:were|was|are|is|been|be)?\s*(?:found|judged|rated|said|deemed|assessed|told)?\s*"
     r"(?:to\s+)?(?:have|had|has|having|with|show(?:ed|s)?|get|got|given|received?|"
-    r"requir(?:ed|es|ing)|need(?:ed|s|ing)?|result(?:ed|s|ing)\s+in|l(?:ed|ead|eads|eading)\s+to|issued|"
+    r"requir(?:ed|es|ing)|need(?:ed|s|ing)?|end(?:ed|s|ing)?(?:\s+up)?|finish(?:ed|es)?|conclud(?:ed|es)|result(?:ed|s|ing)\s+in|l(?:ed|ead|eads|eading)\s+to|issued|"
     r"(?:had\s+)?to\s+(?:produce|prepare|write|submit)|produc(?:ed|e|ing)|prepar(?:ed|e|ing))?\s*(?:a|an|the)?\s*$", re.I)
 
 _WHEN_RE = re.compile(r"^\s*when\b|\bwhat\s+dates?\b|\bwhich\s+dates?\b|\bwhat\s+(?:month|year)\b", re.I)
-_WHO_LED_RE = re.compile(r"\bwho\s+(?:led|leads|was\s+the\s+lead)|\blead\s+inspector\b", re.I)
+_WHO_LED_RE = re.compile(r"\bwho\s+(?:led|leads|was\s+the\s+lead)|\blead\s+inspector\b|"
+                         r"\b(?:which|what)\s+inspectors?\s+(?:led|leads|was\s+in\s+charge)", re.I)
 _NEXT_RE = re.compile(r"\bnext\b.*\binspection\b|\binspection\b.*\bnext\b|\breinspect", re.I)
 _CONCLUDE_RE = re.compile(r"\bconclu|\boutcome\b|\bverdict\b|\bjudge?ment\b|\bresult\s+of\b|"
                           r"\boverall\b|\brated\b|\bfind\s*\??\s*$|\bfound\s*\??\s*$|\bsay\s*\??\s*$", re.I)
@@ -115,7 +118,7 @@ _FRAME_RES = (
                rf"(?:of\s+(?:the(?:se|m)?|those)\s+)?(?:(?:\w+\s+){{0,2}}?{_UNIT}\b|ones\b|of\s+(?:the(?:se|m)|those)\b)\s*", re.I),
     re.compile(rf"^\s*(?:tell|show|give)\s+me\s+(?:which|where|the|all)?\s*(?:the\s+)?(?:{_UNIT}\b)?\s*", re.I),
     re.compile(rf"^\s*(?:list|name)\s+(?:all\s+)?(?:the\s+)?(?:{_UNIT}\b)?\s*(?:where|that|which|with|whose)?\s*", re.I),
-    re.compile(rf"^\s*how\s+many\s+(?:of\s+the(?:se|m)?\s+)?(?:the\s+)?(?:{_UNIT}\b)?\s*", re.I),
+    re.compile(rf"^\s*(?:so|and|ok|okay|then|well|but)?[\s,]*how\s+many\s+(?:of\s+the(?:se|m)?\s+)?(?:the\s+)?(?:{_UNIT}\b)?\s*", re.I),
     re.compile(rf"^\s*(?:in\s+)?how\s+many\s+(?:of\s+the\s+)?(?:{_UNIT}\b)?\s*", re.I),
     re.compile(rf"^\s*(?:{_UNIT})\s+(?:where|that|which|with|whose)\s*", re.I),
     re.compile(r"^\s*(?:are\s+there\s+)?any\s+\w+\s+(?:where|that|which|with)\s*", re.I),
@@ -134,7 +137,7 @@ _FRAME_RES = (
     re.compile(r"^\s*(?:(?:in|for|of|at|from)\s+(?=(?:were|was|are|is|had|have|did|do)\b))", re.I),
     re.compile(r"^\s*(?:still|also|nonetheless|nevertheless|yet|then|however|currently|ever)\b\s*", re.I),
 )
-_TAIL_RE = re.compile(r"\s*(?:[-–—,;:]\s*)?(?:which|what)\s+(?:{u})\s*\??\s*$|\s*\b(?:in\s+)?(?:the\s+|their\s+)?"
+_TAIL_RE = re.compile(r"^\s*(?:is|are)\s+(?:that|those|these|there|they)\s*\??\s*$|\s*(?:[-–—,;:]\s*)?(?:which|what)\s+(?:{u})\s*\??\s*$|\s*\b(?:in\s+)?(?:the\s+|their\s+)?"
                       r"(?:inspection\s+)?(?:reports?|letters?|inspections?|documents?)\s*\??\s*$|"
                       r"\b(?:please|pls|thanks|thx)\b|\?+|\s+only\s*$|\bin\s+the\s+collection\b|\bcarried\s+out\b|"
                       r"\btook\s+place\b|\bare\s+from\b|\binspected\b|\bpublished\b|^\s*(?:or|and|the|a|an|their|its)\s+|"
@@ -237,10 +240,10 @@ def parse_question(text: str, indexed_areas: list[str], *,
     work = _years(q, work)
     if _JOINT_RE.search(work):
         q.framework = "joint_2016"
-        work = _JOINT_RE.sub(" ", work)
+        work = _JOINT_RE.sub(" inspections ", work)  # the unit stays: "which joint inspections ..."
     elif _AREA2023_RE.search(work):
         q.framework = "area_2023"
-        work = _AREA2023_RE.sub(" ", work)
+        work = _AREA2023_RE.sub(" reports ", work)
     if _REVISIT_RE.search(work):
         q.kind = "revisit"
     if _LATEST_RE.search(work):
@@ -249,6 +252,9 @@ def parse_question(text: str, indexed_areas: list[str], *,
         work = re.sub(r"\b(?:looking\s+only\s+at|only\s+looking\s+at|using|based\s+on|in|from|for)\s+"
                       r"(?:each|every|the)\s+(?:area'?s?|one'?s?|partnership'?s?)?\s*(?:,|\s)", " ", work, flags=re.I)
         work = re.sub(r"\b(?:per|for\s+each|of\s+each|in\s+each|by)\s+(?:area|partnership)\b", " ", work, flags=re.I)
+        # What is left of "Using just the newest report for each area, which ...".
+        work = re.sub(r"^\s*(?:using|looking\s+(?:only\s+)?at|considering|taking|based\s+on)\b[^?]*?"
+                      r"(?=,|\b(?:which|where|what|how\s+many)\b)", " ", work, flags=re.I)
     q.asks_when = bool(_WHEN_RE.search(text))
     q.asks_lead = bool(_WHO_LED_RE.search(text))
     q.asks_next = bool(_NEXT_RE.search(text))
@@ -318,6 +324,9 @@ def _areas(q: Query, work: str, indexed: list[str], common: frozenset[str]) -> s
     work = "".join(out)
     if ex:
         work = _EXCLUDE_RE.sub(" ", work)
+        # "apart from Medway and Bolton, ...": the glue between the excluded names goes too
+        work = work[: ex.start()] + re.sub(r"^[\s,]*(?:(?:and|or|nor|&)[\s,]+)*", " ", work[ex.start():], flags=re.I)
+        work = re.sub(r"(?<=\s)(?:and|or|&)(?=\s*(?:,|$))", " ", work, flags=re.I)
     # Leftover glue around removed names: "in , and", "for 's", "the borough of".
     work = re.sub(r"\b(?:in|for|of|at|about|from|by)\s+(?:the\s+)?(?:(?:london\s+)?borough\s+of\s+)?"
                   r"(?=\s*(?:[,?.;]|and\b|or\b|$))", " ", work, flags=re.I)

@@ -32,6 +32,7 @@ FLOOR = 0.55
 SPREAD = 0.45
 DENSE_ALONE = 0.6  # cosine a sentence needs to count without the topic's words
 MIN_LEXICAL = 0.3  # ... "the topic's words": this share of their IDF weight
+EXACT_DENSE = 0.2  # cosine a sentence holding every topic word needs to count as on topic
 IDF_POWER = 1.0  # 2.0 (rarest word dominates) scored 0.83 vs 0.856 set F1 on the dev suites
 SECTION_WEIGHT = 1.5  # a section's own stance, in logit units, added to the learnt stance
 
@@ -210,7 +211,10 @@ class SentenceIndex:
         score = dense + LEXICAL_WEIGHT * lex
         # A sentence that shares no word with the topic must be close in meaning on its own
         # ("Department of Health" is near "designated medical officer" but is not about it).
-        return np.where((lex >= MIN_LEXICAL) | (dense >= DENSE_ALONE), score, np.minimum(score, FLOOR - 0.01))
+        score = np.where((lex >= MIN_LEXICAL) | (dense >= DENSE_ALONE), score, np.minimum(score, FLOOR - 0.01))
+        # A sentence that holds every word of the topic mentions it ("the Durham Portage
+        # Service" mentions portage), however little else it shares with the question.
+        return np.where((lex >= 0.999) & (dense >= EXACT_DENSE), np.maximum(score, FLOOR), score)
 
     def calibrate(self, scores: np.ndarray, *, floor: float | None = None,
                   spread: float | None = None) -> Calibrated:

@@ -263,23 +263,17 @@ def test_query_and_clause_defaults() -> None:
     assert (c.polarity, c.explicit, c.negated) == (0, False, False)
 
 
-# ---- defects found while writing these tests (strict: they fail loudly once fixed) -----------
-@pytest.mark.xfail(strict=True, reason="the framework phrase is removed before the set frame is read, "
-                                       "so 'Which joint inspections ...' becomes a lookup")
+# ---- defects found while writing these tests, now fixed -------------------------------------
 def test_which_joint_inspections_is_a_set_question() -> None:
     q = parse("Which joint inspections criticised the local offer?")
     assert q.framework == "joint_2016" and q.intent == "set" and q.topic == "local offer"
 
 
-@pytest.mark.xfail(strict=True, reason="the 'and' left between two excluded areas stops the "
-                                       "wh-frame being stripped: the topic keeps 'which areas were'")
 def test_two_excluded_areas_leave_a_clean_topic() -> None:
     q = parse("Apart from Medway and Bolton, which areas were criticised over school transport?")
     assert q.exclude_areas == ["Medway", "Bolton"] and q.topic == "school transport"
 
 
-@pytest.mark.xfail(strict=True, reason="words before the wh-frame ('Using just the') are not frame, so "
-                                       "the clause keeps them and 'mention' is not read as a neutral frame")
 def test_a_preamble_before_the_wh_frame_is_not_topic() -> None:
     q = parse("Using just the newest report for each area, which partnerships mention housing?")
     assert q.latest and q.intent == "set"
