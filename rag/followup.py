@@ -66,9 +66,11 @@ def resolve(lib: Library, question: str, history: list[str]) -> tuple[Query, str
     if own_topic and q.anaphora and not q.has_scope and not history:
         return q, ""
     if not history:
+        if q.outcome or q.asks_when or q.asks_lead or q.asks_next:
+            return q, ""  # "failings that were systemic": an outcome is a whole question
         if q.anaphora and not own_topic and re.search(r"\b(?:same|that|those|them|these|it)\b", question, re.I):
             return q, CLARIFY
-        if own_topic or q.has_scope or q.outcome or q.asks_when or q.asks_lead or q.asks_next:
+        if own_topic or q.has_scope:
             return q, ""
         if q.intent in ("set", "count") or q.anaphora:
             return q, CLARIFY

@@ -36,7 +36,7 @@ ADMIN_SECTIONS = ("Introduction", "Information about the local area partnership"
                   "Local area partnership details", "Inspection team", "Sign-off")
 COMPARE_QUOTES = 2  # sentences quoted per letter in a comparison
 LIST_ITEMS = 8  # a lead sentence that opens a list brings up to this many of its items
-MAX_WORDS = 65  # words of quotes; the letter label and section add about ten more
+MAX_WORDS = 76  # the whole answer: the letter label, its section and the quotes (80 less a margin)
 _NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                         r"twenty|thirty|forty|fifty|hundred|half|third|quarter|majority|minority|most|few)\b", re.I)
 _NAME_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b((?:[A-Z][a-z']+|[A-Z]{2,})(?:\s+(?:of\s+|and\s+|the\s+)?"
@@ -147,7 +147,8 @@ def lookup(lib: Library, q: Query, letters: list[Letter], book: CitationBook, *,
         if res.best >= floor:
             lead = int(idx[order[0]])
             chosen = [lead]
-            words = len(si.text(lead).split())
+            label = f"{letter_label(lib.letter(si.letter_of(lead)))} {si.passages[int(si.pidx[lead])].section}"
+            words = len(si.text(lead).split()) + len(label.split()) + sum(len(x.split()) for x in facts)
             for j in order[1:12]:
                 k = int(idx[j])
                 if scores[j] < res.best - SUPPORT_GAP or len(chosen) >= 3:
@@ -161,9 +162,14 @@ def lookup(lib: Library, q: Query, letters: list[Letter], book: CitationBook, *,
             # on topic too, or when the lead opens a list ("... include:").
             nxt = lead + 1
             if si.text(lead).rstrip().endswith(":"):
-                items = [k for k in range(lead + 1, min(len(si), lead + 1 + LIST_ITEMS))
-                         if si.pidx[k] == si.pidx[lead]]
-                chosen = [lead] + items + [k for k in chosen[1:] if k not in items][:1]
+                items, used = [], len(si.text(lead).split()) + len(label.split())
+                for k in range(lead + 1, min(len(si), lead + 1 + LIST_ITEMS)):
+                    w = len(si.text(k).split())
+                    if si.pidx[k] != si.pidx[lead] or (items and used + w > max_words):
+                        break
+                    items.append(k)
+                    used += w
+                chosen = [lead] + items
             elif nxt < len(si) and si.pidx[nxt] == si.pidx[lead] and nxt not in chosen:
                 pos = np.nonzero(idx == nxt)[0]
                 on_topic = len(pos) and scores[pos[0]] >= LOOKUP_FLOOR
@@ -182,7 +188,7 @@ def lookup(lib: Library, q: Query, letters: list[Letter], book: CitationBook, *,
                         quotes.append(f'"{book.quote(n)}" [{n}]')
                 if quotes:
                     lt = lib.letter(lid)
-                    section = book.items[cited[lid][-1] - 1].section
+                    section = si.passages[int(si.pidx[ks[0]])].section  # the section of its first quote
                     parts.append(f"**{letter_label(lt)}**, {section}: " + " ".join(quotes))
     for lt in letters:
         ns = cited.get(lt.id, [])
