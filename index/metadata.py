@@ -158,8 +158,8 @@ def _outcome(meta: Meta, text: str) -> None:
 
 def _next_sentence(text: str) -> tuple[int, int] | None:
     """The sentence (within its line) that says when the next inspection is. Found by its
-    keywords and widened to the sentence (a pattern with a leading [^.\n]* rescans every sentence:
-    (2.5 s over 250 letters; this takes 0.03 s and gives the same spans)."""
+    keywords and widened to the sentence: a pattern with a leading [^.\n]* rescans every
+    sentence (2.5 s over 250 letters; this takes 0.03 s and gives the same spans)."""
     for m in _NEXT_KEY_RE.finditer(text):
         dot, nl = text.find(".", m.end()), text.find("\n", m.end())
         if dot < 0 or 0 <= nl < dot:
