@@ -7,6 +7,7 @@ Only this module (and the UI) prints and chooses exit codes: 0 ok, 1 a check fai
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -251,6 +252,10 @@ def main(argv: list[str] | None = None) -> int:
     except SendQAError as exc:
         print(f"sendqa: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `sendqa ask ... | head`: the reader left; nothing to report
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - so the exit flush is quiet
+        return 0
     except KeyboardInterrupt:
         print("sendqa: interrupted; the previous index is unchanged", file=sys.stderr)
         return 130

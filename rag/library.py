@@ -332,7 +332,7 @@ class Library:
         cov = Coverage(in_scope=len(letters), checked=len(letters))
         base = self._base(q)
         if q.wordless:
-            return self._abstain(base, cov, REPHRASE)
+            return self._abstain(base, Coverage(in_scope=len(letters), checked=0), REPHRASE)
         if q.unknown_areas and not q.areas:
             return self._abstain(
                 base, cov,
