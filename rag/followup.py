@@ -118,7 +118,14 @@ def _rescope(q: Query, prev: Query, question: str) -> Query:
         out.intent = "compare"
     elif prev.intent in ("set", "count"):
         out.intent = "set" if len(out.areas) != 1 else "set"
+    judged = [c for c in q.clauses if c.explicit and c.polarity and not c.topic]
+    if judged and out.clauses:  # "was that a problem in Dorset?": the same topic, that lean
+        for c in out.clauses:
+            c.polarity, c.explicit, c.negated = judged[0].polarity, True, False
+        out.intent = "set"  # a yes/no per letter, with what each letter says
     out.read_as = f"{prev.text.strip()} ({_scope_words(out) or 'all letters'})"
+    if judged:
+        out.read_as += " — asking whether it was " + ("criticised" if judged[0].polarity < 0 else "praised")
     return out
 
 

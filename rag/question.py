@@ -105,6 +105,11 @@ _EVAL_RE = re.compile(
     r")\b(?:\s+(?:for|over|about|on|in|around|with))?\s*",
     re.I,
 )
+# A follow-up that judges what was asked before: "was that a problem there too?"
+_THAT_EVAL_RE = re.compile(
+    r"^\s*(?:and\s+|but\s+|so\s+)?(?:(?:was|is|were|are|did)\s+)?(?:that|this|it|they|there|those)\s+(?:also\s+|too\s+)?"
+    r"(?:(?P<neg>(?:a\s+)?(?:problem|issue|concern|weakness|criticis\w*|worry|poor|bad|worse))|"
+    r"(?P<pos>(?:a\s+)?(?:strength|prais\w*|good|better|positive|effective|fine)))\b\s*", re.I)
 # Frames that ask for any mention, whatever its lean.
 _NEUTRAL_RE = re.compile(r"^[\s'’]*(?:(?:reports?|letters?|documents?|inspections?)\s+)?(?:mention(?:s|ed)?|refer(?:s|red)?\s+to|"
                          r"talk(?:s|ed)?\s+about|discuss(?:es|ed)?|say\s+anything\s+about|comment(?:s|ed)?\s+on|"
@@ -442,6 +447,10 @@ def _clause(raw: str) -> Clause:
     m = _ABSENCE_RE.match(s)
     if m and m.group().strip():
         polarity, explicit = -1, True
+        s = s[m.end():]
+    m = _THAT_EVAL_RE.match(s)
+    if m:  # "was that a problem in Dorset?": a judgement of what was asked before
+        polarity, explicit = (-1 if m.group("neg") else 1), True
         s = s[m.end():]
     m = _NEUTRAL_RE.search(s)
     if m and not polarity:

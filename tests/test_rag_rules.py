@@ -214,3 +214,12 @@ def test_a_collection_without_headings_to_learn_from_uses_the_sample_stance_mode
                                     ["Children wait far too long for wheelchairs."])}, learnt_stance=True)
     assert one.sentence_index.stance_model.trained_on >= 300
     assert one.stance_of("waiting far too long, poor and unsafe") > 0 > one.stance_of("excellent, timely and valued")
+
+
+def test_a_follow_up_that_judges_the_last_topic_asks_for_that_lean(lib) -> None:
+    history = ["what did the letters say about short breaks?"]
+    a = lib.ask("and was that a problem in Camden?", history=history)
+    assert a.yes_areas == ["Camden"] and "criticised" in a.read_as
+    a = lib.ask("was it a strength in Camden?", history=history)
+    assert a.yes_areas == [] and "praised" in a.read_as
+    assert [f.verdict for f in a.findings] == ["no"]
