@@ -6,7 +6,7 @@ from rag.types import FRAMEWORK_LABELS, Citation, Letter, Passage
 
 CANNOT_ANSWER = "I cannot answer this from the letters in the collection."
 REPHRASE = ("Please rephrase: that question has no words I can search for. Ask about the "
-            "inspection letters, e.g. which areas had long waits for speech and language therapy.")
+            "inspection letters, e.g. which areas praised their portage service.")
 CLARIFY = ("I'm not sure what that refers to. Please say which area, year or topic you mean, "
            "or ask the whole question again.")
 
@@ -50,12 +50,6 @@ class CitationBook:
         self._seen[key] = n
         return n
 
-    def mark(self) -> None:
-        self._mark = len(self.items)
-
-    def since_mark(self) -> list[Citation]:
-        return self.items[getattr(self, "_mark", 0):]
-
     def quote(self, n: int) -> str:
         return self.items[n - 1].quote
 
@@ -68,12 +62,6 @@ def letter_label(lt: Letter) -> str:
 
 def framework_label(fw: str) -> str:
     return FRAMEWORK_LABELS.get(fw, fw)
-
-
-def blockquote(text: str, n: int) -> str:
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    body = "\n>\n".join("> " + ln for ln in lines)
-    return f"{body} [{n}]"
 
 
 def short(text: str, limit: int = 400) -> str:

@@ -2,12 +2,12 @@
 
 No LLM: a follow-up is a question whose own structure (rag/question.py) lacks a part,
 and the part comes from the question before it (itself resolved the same way):
-- a new scope for the same question: "and what about Dorset?", "what about 2023?",
-  "what about the london boroughs", "did sandwell's 2019 letter say the same?";
-- narrowing the last set answer: "which of those were inspected in 2024?", "which of
-  them had systemic failings?" (the scope becomes the areas that answer said yes for);
-- counting it: "how many is that?";
-- a pronoun for the last scope: "what did they say about short breaks?" (their area).
+- a new scope for the same question: "and Kent?", "what about 2024?", "and in the
+  south east", "did Kent's 2021 letter say so too?";
+- narrowing the last set answer: "which of them were from 2023?", "which of them had
+  systemic failings?" (the scope becomes the areas that answer said yes for);
+- counting it: "so how many areas?";
+- a pronoun for the last scope: "what did they say about portage?" (their area).
 A follow-up that lacks a part no earlier question supplies gets a question back.
 """
 
@@ -105,7 +105,7 @@ def _rescope(q: Query, prev: Query, question: str) -> Query:
     if q.since is not None or q.until is not None:
         out.since, out.until = q.since, q.until
     if out.areas and re.search(r"\b(?:the\s+same|also|too|as\s+well)\b", question, re.I):
-        # "did Sandwell's 2019 letter say the same?": every letter of that area, in date
+        # "did Kent's 2021 letter say so too?": every letter of that area, in date
         # order, so the one asked about stands beside the others.
         out.since, out.until = None, None
     if q.framework:
@@ -119,7 +119,7 @@ def _rescope(q: Query, prev: Query, question: str) -> Query:
     elif prev.intent in ("set", "count"):
         out.intent = "set" if len(out.areas) != 1 else "set"
     judged = [c for c in q.clauses if c.explicit and c.polarity and not c.topic]
-    if judged and out.clauses:  # "was that a problem in Dorset?": the same topic, that lean
+    if judged and out.clauses:  # "was that a problem in Kent?": the same topic, that lean
         for c in out.clauses:
             c.polarity, c.explicit, c.negated = judged[0].polarity, True, False
         out.intent = "set"  # a yes/no per letter, with what each letter says

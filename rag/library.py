@@ -60,6 +60,8 @@ class Library:
         self.sentence_index = SentenceIndex(passages, sentence_spans, sentence_vectors, stance)
         self.sentence_index.texts = self._texts
         self._acronyms: dict[str, str] | None = None
+        self._abbreviations: dict[str, str] | None = None
+        self._known: frozenset[str] | None = None
         self._common: frozenset[str] | None = None
         self._qcache: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
@@ -145,7 +147,9 @@ class Library:
 
     def abbreviations(self) -> dict[str, str]:
         """Every abbreviation sendqa knows (typed ones and those the letters define)."""
-        return {k: v for k, v in {**self.acronyms(), **TYPED}.items() if v}
+        if self._abbreviations is None:
+            self._abbreviations = {k: v for k, v in {**self.acronyms(), **TYPED}.items() if v}
+        return self._abbreviations
 
     def common_words(self) -> frozenset[str]:
         """Words the letters write in lower case: an area named like one ("reading") is
@@ -153,7 +157,7 @@ class Library:
         if self._common is None:
             words: set[str] = set()
             for text in self._texts.values():
-                text = _WEB_RE.sub(" ", text)  # "www.dudley.gov.uk" does not make "dudley" a word
+                text = _WEB_RE.sub(" ", text)  # "www.kent.gov.uk" does not make "kent" a word
                 words.update(re.findall(r"(?<![A-Za-z])[a-z][a-z'-]+", text))
             self._common = frozenset(words)
         return self._common
@@ -231,9 +235,7 @@ class Library:
         """Words the letters never use, replaced by the closest word they do use
         ("phsyio" -> "physio" is not in the letters, "occupatinal" -> "occupational")."""
         vocab = self.common_words()
-        known = {w.lower() for a in self.areas() for w in re.findall(r"[A-Za-z]+", a)}
-        known |= {w for a in known_area_names() for w in re.findall(r"[a-z]+", a)}
-        known |= set(self.abbreviations()) | STOPWORDS | english_words()
+        known = self._known_words()
         fixes: list[tuple[str, str]] = []
 
         def one(m: re.Match[str]) -> str:
@@ -250,6 +252,15 @@ class Library:
 
         return re.sub(r"[A-Za-z]+", one, text), fixes
 
+    def _known_words(self) -> frozenset[str]:
+        """Words that are not misspellings even if no letter uses them: area names,
+        abbreviations, stopwords and the model's English vocabulary (built once)."""
+        if self._known is None:
+            known = {w.lower() for a in self.areas() for w in re.findall(r"[A-Za-z]+", a)}
+            known |= {w for a in known_area_names() for w in re.findall(r"[a-z]+", a)}
+            self._known = frozenset(known | set(self.abbreviations()) | STOPWORDS | english_words())
+        return self._known
+
     def _vocab_list(self) -> list[str]:
         if not hasattr(self, "_vocab_sorted"):
             words = {w for w in self.common_words() if len(w) >= 4 and "'" not in w}
@@ -263,8 +274,8 @@ class Library:
         """Answer a question from the letters, with every claim cited verbatim.
 
         ``history``: the earlier questions of the same conversation, oldest first; a
-        follow-up ("and what about Dorset?", "which of those were inspected in 2024?",
-        "how many is that?") is read against them, and the answer says how it was read.
+        follow-up ("and Kent?", "which of them were from 2023?", "so how many areas?")
+        is read against them, and the answer says how it was read.
         Explicit filters override what the question's wording implies.
         """
         t0 = time.perf_counter()
@@ -348,7 +359,7 @@ class Library:
         if q.intent in ("set", "count"):
             q.topic_specific = any(self.sentence_index.distinctive(self.expand(c.topic))
                                    for c in q.clauses if c.topic)
-        else:  # a lookup's topic is whatever its frame leaves: "special school place" counts
+        else:  # a lookup's topic is whatever its frame leaves: "respite care beds" counts
             q.topic_specific = any(c.topic for c in q.clauses)
         if q.intent == "compare" and len(q.areas) < 2 and len(letters) < 2:
             q.intent = "lookup"
@@ -360,7 +371,7 @@ class Library:
                           citations=tuple(book.items), coverage=cov)
         general = not q.topic_specific and not (q.asks_when or q.asks_lead or q.asks_next)
         if q.intent == "compare" or (q.intent == "lookup" and general and q.has_scope):
-            # "What did the Dudley inspection find?": the outcome and headline findings.
+            # "What did the Kent inspection find?": the outcome and headline findings.
             res = compare(self, q, letters, book)
         else:
             res = lookup(self, q, letters, book)

@@ -79,7 +79,7 @@ def _cite(book: CitationBook, lt: Letter, key: str) -> str:
 
 
 def missing_names(q: Query, letters: list[Letter], lib: Library) -> list[str]:
-    """Proper names in the question ("Westminster School", "Weymouth College") that no
+    """Proper names in the question ("Oak Tree Academy", "Riverside College") that no
     letter in scope contains."""
     areas = {a.lower() for a in lib.areas()} | {a.lower() for a in q.unknown_areas}
     text = " ".join(lib.letter_text(lt.id) for lt in letters).lower()

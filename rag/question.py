@@ -416,7 +416,7 @@ def _clauses(q: Query, work: str) -> None:
         c = _clause(raw)
         if c.topic or c.negated or c.polarity:
             clauses.append(c)
-    # "... and not criticised for waits for them": a clause whose topic is only a pronoun
+    # "... and not criticised for the delays in them": a clause whose topic is only a pronoun
     # takes the topic of the clause before it.
     for i, c in enumerate(clauses):
         if i and (_is_pronoun_topic(c.topic) or _is_pronoun_topic(c.text)):
@@ -449,7 +449,7 @@ def _clause(raw: str) -> Clause:
         polarity, explicit = -1, True
         s = s[m.end():]
     m = _THAT_EVAL_RE.match(s)
-    if m:  # "was that a problem in Dorset?": a judgement of what was asked before
+    if m:  # "was that a problem in Kent?": a judgement of what was asked before
         polarity, explicit = (-1 if m.group("neg") else 1), True
         s = s[m.end():]
     m = _NEUTRAL_RE.search(s)

@@ -210,7 +210,7 @@ class SentenceIndex:
         lex = self.lexical(topic, expansions)
         score = dense + LEXICAL_WEIGHT * lex
         # A sentence that shares no word with the topic must be close in meaning on its own
-        # ("Department of Health" is near "designated medical officer" but is not about it).
+        # (cosine alone puts a bare "Department of Health" near any health role).
         score = np.where((lex >= MIN_LEXICAL) | (dense >= DENSE_ALONE), score, np.minimum(score, FLOOR - 0.01))
         # A sentence that holds every word of the topic mentions it ("the Durham Portage
         # Service" mentions portage), however little else it shares with the question.

@@ -94,22 +94,6 @@ class HybridIndex:
             return np.zeros(len(self.passages), dtype=np.float32)
         return np.asarray(self.bm25.get_scores(q), dtype=np.float32)
 
-    def fused(self, query: str, qvec: np.ndarray, idx: Sequence[int]) -> list[tuple[int, float]]:
-        """RRF of dense and BM25 ranks among the passages ``idx``; best first."""
-        if not len(idx):
-            return []
-        idx = np.asarray(idx)
-        dense = self.dense_scores(qvec)[idx]
-        sparse = self.bm25_scores(query)[idx]
-        score = np.zeros(len(idx), dtype=np.float64)
-        for s in (dense, sparse):
-            order = np.argsort(-s, kind="stable")
-            ranks = np.empty(len(idx))
-            ranks[order] = np.arange(1, len(idx) + 1)
-            score += 1.0 / (self.rrf_k + ranks)
-        best = np.argsort(-score, kind="stable")
-        return [(int(idx[i]), float(score[i])) for i in best]
-
     # -- top-k search ------------------------------------------------------------------
     def dense_topk(self, qvec: np.ndarray, scope: Scope, k: int,
                    idx: Sequence[int]) -> list[tuple[int, float]]:

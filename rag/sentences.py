@@ -13,7 +13,7 @@ import re
 
 _SENT_RE = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+(?=[A-Z\"'(\d■◼•-])|\n")
 _BULLET_RE = re.compile(r"^\s*(?:[-•◼■▪●◦▶*]|\uf0b7|\uf0a7)\s+")
-# "e.g. Dudley", "Dr. Smith": a full stop after these is not a sentence end.
+# "e.g. Kent", "Dr. Smith": a full stop after these is not a sentence end.
 _NO_END_RE = re.compile(r"(?:\b(?:e\.g|i\.e|etc|Dr|Mr|Mrs|Ms|St|No|vs|approx)\.)$", re.I)
 
 

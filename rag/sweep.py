@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -53,9 +53,8 @@ class LetterVerdict:
 class SweepResult:
     findings: list[Finding] = field(default_factory=list)
     best: dict[str, int] = field(default_factory=dict)  # letter id -> best citation number
-    opposite: dict[str, list[int]] = field(default_factory=dict)  # letter id -> sentences saying the opposite
+    opposite: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # letter id -> spans saying the opposite
     checks: list[ClauseCheck] = field(default_factory=list)
-    index: Any = None  # the library's SentenceIndex (for spans of opposite sentences)
 
 
 def topic_variants(topic: str) -> list[str]:
@@ -127,7 +126,7 @@ def _combine(verdicts: list[LetterVerdict], how: str) -> LetterVerdict:
 
 
 def sweep(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -> SweepResult:
-    res = SweepResult(index=lib.sentence_index)
+    res = SweepResult()
     checks = [check_clause(lib, c) for c in q.clauses
               if c.topic and lib.sentence_index.distinctive(lib.expand(c.topic))]
     res.checks = checks
@@ -166,20 +165,13 @@ def sweep(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -> 
         elif v.verdict == "no" and v.sentences:
             k = v.sentences[0]
             reason = f'says the opposite: "{lib.sentence_index.text(k)}"'
-            res.opposite[lt.id] = _dedupe(v.sentences)[:2]
+            si = lib.sentence_index
+            res.opposite[lt.id] = [(int(si.start[k]), int(si.end[k])) for k in _dedupe(v.sentences)[:2]]
         else:
             reason = v.reason
         res.findings.append(Finding(lt.area, lt.id, lt.year, v.verdict if (ns or v.verdict != "yes")
                                     else "not_mentioned", tuple(ns), reason))
     return res
-
-
-def si_start(res: SweepResult, k: int) -> int:
-    return int(res.index.start[k])
-
-
-def si_end(res: SweepResult, k: int) -> int:
-    return int(res.index.end[k])
 
 
 def _dedupe(ids: list[int]) -> list[int]:
@@ -231,8 +223,8 @@ def compose_set(q: Query, res: SweepResult, letters: dict[str, Letter], book: Ci
         # letters that speak to it the other way say.
         lines = []
         for f in topic_no:
-            ns = [n for k in res.opposite[f.letter_id][: FOCUSED_QUOTES if in_scope <= FOCUSED else 1]
-                  if (n := book.cite(f.letter_id, si_start(res, k), si_end(res, k)))]
+            ns = [n for a, b in res.opposite[f.letter_id][: FOCUSED_QUOTES if in_scope <= FOCUSED else 1]
+                  if (n := book.cite(f.letter_id, a, b))]
             if ns:
                 quotes = " ".join(f'"{book.quote(n)}" [{n}]' for n in ns)
                 lines.append(f"- **{letter_label(letters[f.letter_id])}** says the opposite: {quotes}")
