@@ -114,6 +114,25 @@ _THAT_EVAL_RE = re.compile(
 _NEUTRAL_RE = re.compile(r"^[\s'’]*(?:(?:reports?|letters?|documents?|inspections?)\s+)?(?:mention(?:s|ed)?|refer(?:s|red)?\s+to|"
                          r"talk(?:s|ed)?\s+about|discuss(?:es|ed)?|say\s+anything\s+about|comment(?:s|ed)?\s+on|"
                          r"reference[ds]?|cover(?:s|ed)?)\b\s*", re.I)
+# A lookup's wh-frame: "what (problem) did the inspection find (with)", "what did the report
+# say about"; the noun it asks for and the preposition stay, so "problem with X" is read as
+# criticism of X by the evaluation grammar below.
+_LOOKUP_FRAME_RE = re.compile(
+    r"^\s*(?:and\s+|so\s+|but\s+)?(?:what|which)\s+(?:(?:kind|sort|type)s?\s+of\s+)?(?:(?P<noun>[a-z]+)\s+)?"
+    r"(?:did|does|do|has|have|had)\s+(?:the\s+)?(?:(?:send|local\s+area|area|joint)\s+)?"
+    r"(?:inspectors?|inspection(?:\s+team)?|reports?|letters?|revisit|they|it|ofsted|cqc)\s+(?:(?:of|in|for|on)\s+)?"
+    r"(?:find|found|say|said|note|noted|report|reported|raise|raised|conclude|concluded|think|make|made|flag|flagged)\b\s*"
+    r"(?P<prep>(?:about|on|regarding|concerning|of|in|with|for|around)\b\s*)?",
+    re.I)
+# A comparison's frame: "how did A and B compare on X" (areas and years already taken out).
+_COMPARE_FRAME_RES = (
+    re.compile(r"^\s*how\s+(?:did|do|does|have|has)\s+(?:(?:and|&|,|'s)\s+)*(?:compare|differ|contrast)\s*"
+               r"(?:(?:on|in|for|over|regarding|with\s+(?:regard|respect)\s+to|when\s+it\s+comes\s+to)\s+)?", re.I),
+    re.compile(r"^\s*compare\s+(?:(?:and|&|,|with)\s+)*(?:(?:on|in|for|over|regarding)\s+)?", re.I),
+    re.compile(r"\s+(?:change[ds]?|changing)\b(?:\s+(?:between|since|from|over)\b.*)?"
+               r"(?:\s+(?:the|and|inspections?|reports?|letters?|visits?))*\W*$", re.I),
+    re.compile(r"^\s*how\s+(?:did|has|have|do|does)\s+(?:'s\s+)?(?=\S)", re.I),
+)
 # Wh-frames and inspector frames stripped from a clause before the topic is read.
 _FRAME_RES = (
     re.compile(r"^\s*(?:and\s+|but\s+|so\s+|ok\s+|okay\s+)?(?:what|how)\s+about\s+(?:in\s+|for\s+)?", re.I),
@@ -430,6 +449,13 @@ def _is_pronoun_topic(topic: str) -> bool:
 
 def _clause(raw: str) -> Clause:
     s = raw.strip(" ,;:-–—")
+    m = _LOOKUP_FRAME_RE.match(s)
+    if m:
+        # "what did they say about X" -> X; "what problem did they find with X" -> "problem with X"
+        head = (m.group("noun") + " " + (m.group("prep") or "")) if m.group("noun") else ""
+        s = (head + s[m.end():]).strip()
+    for pat in _COMPARE_FRAME_RES:
+        s = pat.sub("", s, count=1).strip(" ,;:-–—")
     for _ in range(4):  # frames nest: "which areas did inspectors find were ..."
         before = s
         for pat in _FRAME_RES:

@@ -323,3 +323,31 @@ def test_stems_are_snowball() -> None:
     assert stem("delays") == stem("delayed") == stem("delaying") == "delay"
     assert stem("assessments") == stem("assessment")
     assert stem("Therapies") == stem("therapy")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "topic", "polarity"),
+    [
+        # a lookup's wh-frame goes; the noun it asks for stays and is read for its lean
+        ("What problem did the 2019 inspection find with hydrotherapy in Medway?", "lookup", "hydrotherapy", -1),
+        ("what concerns did inspectors raise about school transport in Suffolk?", "lookup", "school transport", -1),
+        ("what did the report say about short breaks in Rutland", "lookup", "short breaks", 0),
+        ("What did the 2023 report find on respite care in Bolton?", "lookup", "respite care", 0),
+        # a comparison's frame goes: "how did A and B compare on", "how did X's ... change"
+        ("How did Bolton and Medway compare on portage?", "compare", "portage", 0),
+        ("compare Suffolk and Wiltshire on respite care", "compare", "respite care", 0),
+        ("How did Rutland's sensory service change between the 2019 and 2023 inspections?", "compare",
+         "sensory service", 0),
+    ],
+)
+def test_lookup_and_comparison_frames_leave_the_topic(text: str, intent: str, topic: str, polarity: int) -> None:
+    q = parse(text)
+    assert q.intent == intent
+    assert [(c.topic, c.polarity) for c in q.clauses] == [(topic, polarity)]
+
+
+def test_a_lookup_frame_keeps_questions_that_are_not_frames() -> None:
+    # "how long do children wait" and "how well did the area identify" are the topic itself
+    assert "wait" in parse("How long do children in Medway wait for therapy?").topic
+    assert "identify" in parse("How well did the area identify needs in Rutland?").topic
+    assert parse("What did the 2021 inspection of Bolton find?").topic == ""
