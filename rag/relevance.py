@@ -195,7 +195,10 @@ class SentenceIndex:
             return topic
         if len(content) < 2 <= len(before) and self.letter_share(stem(content[0])) >= 0.5:
             return topic  # focusing would leave one common word ("poor attendance" -> "poor")
-        return " ".join(kept)
+        out = " ".join(kept)
+        out = re.sub(r"\(\s*\)", " ", out)  # an acronym's brackets with nothing left inside
+        out = re.sub(r"^[\s,;]*(?:(?:and|or)\b[\s,;]*)*|[\s,;]*(?:\b(?:and|or)[\s,;]*)*$", "", out)
+        return re.sub(r"\s+", " ", out).strip() or topic
 
     # ---- relevance -------------------------------------------------------------------------
     def score(self, qvecs: list[np.ndarray], topic: str,

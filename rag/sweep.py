@@ -32,7 +32,8 @@ MIXED_GAP = 0.1  # a letter that says both: the other way must be this much more
 STANCE_RANK = 0.05
 FOCUSED = 3  # a set answer over this many letters or fewer quotes more of each
 FOCUSED_QUOTES = 2  # how much a clear lean counts when choosing a letter's best quote
-_PARTS_RE = re.compile(r",|;|\bor\b|\bsuch\s+as\b|\bincluding\b|\be\.g\.|\bfor\s+example\b|\band/or\b", re.I)
+_PARTS_SPLIT_RE = re.compile(r"(,|;|\band/or\b|\bor\b|\bsuch\s+as\b|\bincluding\b|\be\.g\.|\bfor\s+example\b)", re.I)
+_NEGATOR_RE = re.compile(r"\b(?:not|no|never|without|nor)\b|n't\b", re.I)
 
 
 @dataclass
@@ -58,16 +59,29 @@ class SweepResult:
 
 
 def topic_variants(topic: str) -> list[str]:
-    """The whole topic and each of its listed parts ("OT or physio" -> both, and each)."""
-    parts = [p.strip() for p in _PARTS_RE.split(topic)]
+    """The whole topic and each of its listed parts ("OT or physio" -> both, and each).
+
+    A negation scopes over the "or" after it: "plans did not capture the child or young
+    person's views" is one proposition, not "... the child" and "young person's views"."""
+    pieces = _PARTS_SPLIT_RE.split(topic)  # text, separator, text, ...
+    parts = [pieces[0]]
+    for sep, text in zip(pieces[1::2], pieces[2::2], strict=True):
+        if re.fullmatch(r"\s*(?:or|and/or)\s*", sep, re.I) and _NEGATOR_RE.search(parts[-1]):
+            parts[-1] += sep + text
+        else:
+            parts.append(text)
+    parts = [p.strip() for p in parts]
     parts = [p for p in parts if len(re.findall(r"[A-Za-z]{3,}", p)) >= 1 and p != topic]
     return [topic, *dict.fromkeys(parts)]
 
 
 def check_clause(lib: Library, c: Clause) -> ClauseCheck:
     si = lib.sentence_index
-    variants = [lib.expand(v) for v in topic_variants(c.topic)]
-    focused = [si.focus(v) for v in variants]
+    raw = topic_variants(c.topic)
+    variants = [lib.expand(v) for v in raw]
+    # Focus before expanding: an abbreviation's expansion ("education, health and care")
+    # is made of near-universal words, and dropping them leaves "( ) ," behind.
+    focused = [lib.expand(si.focus(v)) for v in raw]
     cal = si.calibrate(si.score(lib.embed_many(variants), c.topic, focus=lib.embed_many(focused),
                                 expansions=lib.abbreviations()))
     polarity = c.polarity

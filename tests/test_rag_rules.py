@@ -223,3 +223,30 @@ def test_a_follow_up_that_judges_the_last_topic_asks_for_that_lean(lib) -> None:
     a = lib.ask("was it a strength in Camden?", history=history)
     assert a.yes_areas == [] and "praised" in a.read_as
     assert [f.verdict for f in a.findings] == ["no"]
+
+
+# ---- topic variants and focus --------------------------------------------------------------
+def test_listed_parts_are_variants_but_a_negation_scopes_over_the_or_after_it() -> None:
+    from rag.sweep import topic_variants
+    assert topic_variants("hydrotherapy or portage waits") == [
+        "hydrotherapy or portage waits", "hydrotherapy", "portage waits"]
+    assert topic_variants("short breaks, such as holiday clubs, overnight stays") == [
+        "short breaks, such as holiday clubs, overnight stays", "short breaks", "holiday clubs", "overnight stays"]
+    # one proposition: "did not record the parent or carer's wishes" is not split at "or"
+    assert topic_variants("plans did not record the parent or carer's wishes") == [
+        "plans did not record the parent or carer's wishes"]
+    # ... but a list before the negation still is
+    assert topic_variants("portage, respite not offered or too late")[1:] == ["portage", "respite not offered or too late"]
+
+
+def test_focus_drops_near_universal_words_without_leaving_empty_brackets() -> None:
+    from rag.relevance import SentenceIndex
+    from rag.text import stem
+    si = SentenceIndex.__new__(SentenceIndex)  # only the letters' word shares matter here
+    si.by_letter = {str(i): None for i in range(6)}
+    everywhere = {stem(w) for w in ("children", "young", "people", "send", "education", "health", "care")}
+    si.letter_share = lambda s: 1.0 if s in everywhere else 0.1
+    assert si.focus("children and young people with SEND and portage") == "with and portage"
+    everywhere.add(stem("ehc"))
+    focus = si.focus("education, health and care ( EHC ) plans and portage")
+    assert focus == "plans and portage"
