@@ -37,6 +37,7 @@ _SET_RE = re.compile(
     rf"\b(?:tell|show)\s+me\s+(?:which|where|the)\b|[,;:-]\s*(?:where|which\s+{_UNIT})\b",
     re.I,
 )
+_WHICH_OF_RE = re.compile(r"^[\s,;:]*(?:so\s+|and\s+)?which\s+of\b", re.I)  # "which of A and B ...": a set
 _COMPARE_RE = re.compile(r"\b(?:change[ds]?|changing|compare[ds]?|comparison|comparing|over\s+time|"
                          r"differ(?:ed|ence|ences|ent)?|versus|vs\.?|progress\s+since|evolve[ds]?|"
                          r"between\s+(?:the\s+)?(?:19|20)\d\d\s+and)\b", re.I)
@@ -294,7 +295,7 @@ def parse_question(text: str, indexed_areas: list[str], *,
         q.intent = "count"
         unit = (m.group(1) or m.group(2) or "").lower()
         q.count_unit = "documents" if re.match(_UNIT_DOC, unit, re.I) else "areas"
-    elif _SET_RE.search(work) and n_areas != 1:
+    elif (_SET_RE.search(work) or _WHICH_OF_RE.match(text)) and n_areas != 1:
         q.intent = "set"
     elif n_areas >= 2 or (n_areas == 1 and _COMPARE_RE.search(work)):
         q.intent = "compare"

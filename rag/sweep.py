@@ -55,6 +55,7 @@ class SweepResult:
     findings: list[Finding] = field(default_factory=list)
     best: dict[str, int] = field(default_factory=dict)  # letter id -> best citation number
     opposite: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # letter id -> spans saying the opposite
+    unclear: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # ... on topic, no clear lean
     checks: list[ClauseCheck] = field(default_factory=list)
 
 
@@ -109,7 +110,7 @@ def judge(lib: Library, chk: ClauseCheck, letter_id: str) -> LetterVerdict:
     agree = rel[lean > LEAN_MARGIN]
     oppose = rel[lean < -LEAN_MARGIN]
     if not len(agree) and not len(oppose):
-        return LetterVerdict("not_mentioned", [], "mentioned without a clear judgement")
+        return LetterVerdict("not_mentioned", list(map(int, rel)), "mentioned without a clear judgement")
     if len(agree) and len(oppose):
         # Both ways: the letter's clearest word on it decides, unless the other way is
         # nearly as much on topic (then the letter says both, and it counts).
@@ -120,10 +121,16 @@ def judge(lib: Library, chk: ClauseCheck, letter_id: str) -> LetterVerdict:
         strength = chk.cal.scores[agree] + STANCE_RANK * np.minimum(si.lean[agree] * (-chk.polarity), 4.0)
         agree = agree[np.argsort(-strength, kind="stable")]
         return LetterVerdict("yes", list(map(int, agree)), "says so")
-    return LetterVerdict("no", list(map(int, oppose if len(oppose) else rel)), "says the opposite")
+    # What it says instead, most on topic first (a clear opposite lean counts a little), so
+    # the quote shown is the letter's own word on the topic, not a stronger aside.
+    other = rel[lean <= LEAN_MARGIN]
+    strength = chk.cal.scores[other] + STANCE_RANK * np.minimum(np.maximum(-lean[lean <= LEAN_MARGIN], 0), 4.0)
+    return LetterVerdict("no", list(map(int, other[np.argsort(-strength, kind="stable")])), "says the opposite")
 
 
 def _combine(verdicts: list[LetterVerdict], how: str) -> LetterVerdict:
+    if len(verdicts) == 1:
+        return verdicts[0]
     kinds = [v.verdict for v in verdicts]
     if how == "or":
         yes = [v for v in verdicts if v.verdict == "yes"]
@@ -183,6 +190,9 @@ def sweep(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -> 
             res.opposite[lt.id] = [(int(si.start[k]), int(si.end[k])) for k in _dedupe(v.sentences)[:2]]
         else:
             reason = v.reason
+            if v.sentences:
+                si = lib.sentence_index
+                res.unclear[lt.id] = [(int(si.start[k]), int(si.end[k])) for k in _dedupe(v.sentences)[:2]]
         res.findings.append(Finding(lt.area, lt.id, lt.year, v.verdict if (ns or v.verdict != "yes")
                                     else "not_mentioned", tuple(ns), reason))
     return res
@@ -245,6 +255,16 @@ def compose_set(q: Query, res: SweepResult, letters: dict[str, Letter], book: Ci
         parts.append("\n".join(lines))
     elif topic_no:
         parts.append("Say the opposite: " + "; ".join(letter_label(letters[f.letter_id]) for f in topic_no) + ".")
+    unclear = [f for f in silent if f.letter_id in res.unclear]
+    if unclear and in_scope <= FOCUSED:
+        # A question about a letter or two: what they say on it, even without a clear lean.
+        lines = []
+        for f in unclear:
+            ns = [n for a, b in res.unclear[f.letter_id][:FOCUSED_QUOTES] if (n := book.cite(f.letter_id, a, b))]
+            if ns:
+                quotes = " ".join(f'"{book.quote(n)}" [{n}]' for n in ns)
+                lines.append(f"- **{letter_label(letters[f.letter_id])}** speaks to it without a clear lean: {quotes}")
+        parts.append("\n".join(lines))
     if silent and res.checks:
         parts.append(f"Not mentioned in {len(silent)} of the {in_scope} {docs}.")
     return "\n\n".join(parts)

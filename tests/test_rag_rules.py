@@ -250,3 +250,25 @@ def test_focus_drops_near_universal_words_without_leaving_empty_brackets() -> No
     everywhere.add(stem("ehc"))
     focus = si.focus("education, health and care ( EHC ) plans and portage")
     assert focus == "plans and portage"
+
+
+def test_a_focused_answer_quotes_what_a_letter_says_without_a_clear_lean() -> None:
+    letters = dict(LETTERS)
+    letters["kent"] = report(
+        "Kent", "2 to 6 October 2023", "inconsistent",
+        ["The youth offending team supports young people with SEND well."],
+        ["Pupils' reading ages are low in too many schools."],
+        middle="The hydrotherapy pool at the special school is used by children from across the county.")
+    lib = tiny_library(letters)
+    ans = lib.ask("which of kent and camden were praised for the hydrotherapy pool?")
+    assert ans.intent == "set" and ans.yes_areas == []
+    # the one letter in scope speaks to it in a section that takes no side: quoted, cited
+    assert "without a clear lean" in ans.text and "hydrotherapy pool at the special school" in ans.text
+    # across the whole collection the aside is not listed
+    assert "without a clear lean" not in lib.ask("which areas were praised for the hydrotherapy pool?").text
+
+
+def test_a_letter_that_says_otherwise_is_quoted_by_its_most_on_topic_sentence(lib) -> None:
+    ans = lib.ask("which areas in london were criticised over speech and language therapy?")
+    assert ans.yes_areas == [] and "says the opposite" in ans.text
+    assert "Speech and language therapy is timely" in ans.text
