@@ -20,6 +20,7 @@ import numpy as np
 
 from rag.compose import CitationBook, framework_label, letter_label
 from rag.question import Query
+from rag.sentences import continues
 from rag.sweep import topic_variants
 from rag.text import STOPWORDS, stem, tokens
 from rag.types import OUTCOME_LABELS, Finding, Letter
@@ -175,14 +176,21 @@ def lookup(lib: Library, q: Query, letters: list[Letter], book: CitationBook, *,
                 chosen = [lead] + items
             elif nxt < len(si) and si.pidx[nxt] == si.pidx[lead] and nxt not in chosen:
                 pos = np.nonzero(idx == nxt)[0]
-                on_topic = len(pos) and scores[pos[0]] >= LOOKUP_FLOOR
+                on_topic = (len(pos) and scores[pos[0]] >= LOOKUP_FLOOR) or continues(si.text(nxt))
                 if on_topic and words + len(si.text(nxt).split()) <= max_words:
                     chosen.insert(1, nxt)
+                    words += len(si.text(nxt).split())
+            # A lead that opens "This ..." / "As a result ..." needs the sentence it leans on.
+            prev = lead - 1
+            if (prev >= 0 and si.pidx[prev] == si.pidx[lead] and prev not in chosen and continues(si.text(lead))
+                    and words + len(si.text(prev).split()) <= max_words):
+                chosen.insert(0, prev)
+            first = {lead, prev} if prev in chosen else {lead}
             by_letter: dict[str, list[int]] = {}
             for k in chosen:
                 by_letter.setdefault(si.letter_of(k), []).append(k)
             for lid, ks in by_letter.items():
-                ks = sorted(ks, key=lambda k: (k != lead, int(si.start[k])))
+                ks = sorted(ks, key=lambda k: (k not in first, int(si.start[k])))
                 quotes = []
                 for k in ks:
                     n = book.cite(lid, int(si.start[k]), int(si.end[k]))
@@ -245,8 +253,8 @@ def compare(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -
             bits.append(f"outcome: {OUTCOME_LABELS[lt.outcome]}{n}")
             ns += [int(x) for x in re.findall(r"\d+", n)]
         for k in ks:
-            n = book.cite(lt.id, int(si.start[k]), int(si.end[k]))
-            if n:
+            n = book.cite(lt.id, *si.quote_span(k))
+            if n and n not in ns:
                 ns.append(n)
                 bits.append(f'"{book.quote(n)}" [{n}]')
         if ks:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.sentences import continues
 from rag.stance import StanceModel, section_sign
 from rag.text import STOPWORDS, stem, tokens
 from rag.types import Passage
@@ -92,6 +93,17 @@ class SentenceIndex:
 
     def text(self, k: int) -> str:
         return self.texts[self.letter_of(k)][int(self.start[k]): int(self.end[k])]
+
+    def quote_span(self, k: int) -> tuple[int, int]:
+        """Sentence ``k`` as a quote that stands on its own: with the sentence before it when
+        it opens with "This ..."/"As a result ...", and with the one after when that one does
+        (both in the same passage)."""
+        a, b = int(self.start[k]), int(self.end[k])
+        if k > 0 and self.pidx[k - 1] == self.pidx[k] and continues(self.text(k)):
+            a = int(self.start[k - 1])
+        if k + 1 < len(self.pidx) and self.pidx[k + 1] == self.pidx[k] and continues(self.text(k + 1)):
+            b = int(self.end[k + 1])
+        return a, b
 
     # ---- lexical evidence ------------------------------------------------------------------
     def postings(self) -> dict[str, np.ndarray]:

@@ -44,3 +44,15 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
         if b - a >= 3:
             out.append((a + offset, b + offset))
     return out
+
+
+# Openers that tie a sentence to the one before it (a closed class of English discourse
+# words: demonstratives and consequence markers). "This reduces the choice for parents"
+# says nothing alone; a quote of the sentence before it is incomplete without it.
+_CONTINUES_RE = re.compile(r"^\W*(?:this|these|such|as\s+a\s+result|consequently|therefore|thus|hence|"
+                           r"because\s+of\s+this|in\s+turn|as\s+such)\b", re.I)
+
+
+def continues(sentence: str) -> bool:
+    """Does the sentence lean on the one before it ("This means ...", "As a result, ...")?"""
+    return bool(_CONTINUES_RE.match(sentence))

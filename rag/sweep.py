@@ -176,8 +176,15 @@ def sweep(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -> 
         if v.verdict == "yes":
             if q.outcome:  # the outcome that admitted the letter is part of the answer
                 ns += _cite_meta(book, lt, ("outcome",))
-            for k in _dedupe(v.sentences)[:quotes]:
-                n = book.cite(lt.id, int(lib.sentence_index.start[k]), int(lib.sentence_index.end[k]))
+            spans: list[tuple[int, int]] = []
+            for k in _dedupe(v.sentences):
+                a, b = lib.sentence_index.quote_span(k)
+                if any(x <= a and b <= y for x, y in spans):
+                    continue  # already quoted with the sentence it belongs to
+                if len(spans) >= quotes:
+                    break
+                spans.append((a, b))
+                n = book.cite(lt.id, a, b)
                 if n:
                     ns.append(n)
             if ns:
@@ -187,12 +194,12 @@ def sweep(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -> 
             k = v.sentences[0]
             reason = f'says the opposite: "{lib.sentence_index.text(k)}"'
             si = lib.sentence_index
-            res.opposite[lt.id] = [(int(si.start[k]), int(si.end[k])) for k in _dedupe(v.sentences)[:2]]
+            res.opposite[lt.id] = [si.quote_span(k) for k in _dedupe(v.sentences)[:2]]
         else:
             reason = v.reason
             if v.sentences:
                 si = lib.sentence_index
-                res.unclear[lt.id] = [(int(si.start[k]), int(si.end[k])) for k in _dedupe(v.sentences)[:2]]
+                res.unclear[lt.id] = [si.quote_span(k) for k in _dedupe(v.sentences)[:2]]
         res.findings.append(Finding(lt.area, lt.id, lt.year, v.verdict if (ns or v.verdict != "yes")
                                     else "not_mentioned", tuple(ns), reason))
     return res

@@ -272,3 +272,20 @@ def test_a_letter_that_says_otherwise_is_quoted_by_its_most_on_topic_sentence(li
     ans = lib.ask("which areas in london were criticised over speech and language therapy?")
     assert ans.yes_areas == [] and "says the opposite" in ans.text
     assert "Speech and language therapy is timely" in ans.text
+
+
+def test_a_quote_takes_the_sentence_that_goes_on_from_it() -> None:
+    from rag.sentences import continues
+    assert continues("This reduces the choice for parents.") and continues("As a result, plans are late.")
+    assert not continues("Thistle House is a special school.") and not continues("Parents value it.")
+    letters = dict(LETTERS)
+    letters["kent"] = report(
+        "Kent", "2 to 6 October 2023", "inconsistent",
+        ["The youth offending team supports young people with SEND well."],
+        ["Leaders do not promote the portage service well enough. This reduces the choice for parents of "
+         "very young children."])
+    lib = tiny_library(letters)
+    ans = lib.ask("which areas were criticised over portage?")
+    assert ans.yes_areas == ["Kent"]
+    quotes = [c.quote for c in ans.citations]
+    assert any(q.startswith("Leaders do not promote") and q.endswith("very young children.") for q in quotes)
