@@ -33,6 +33,10 @@ STANCE_RANK = 0.05
 FOCUSED = 3  # a set answer over this many letters or fewer quotes more of each
 FOCUSED_QUOTES = 2  # how much a clear lean counts when choosing a letter's best quote
 _PARTS_SPLIT_RE = re.compile(r"(,|;|\band/or\b|\bor\b|\bsuch\s+as\b|\bincluding\b|\be\.g\.|\bfor\s+example\b)", re.I)
+# A negator inside a clause, after its subject: "plans are not shared", "staff don't get",
+# "no longer too long" (not the clause's first word: that is question negation).
+_INNER_NEGATOR_RE = re.compile(r"(?<=\w)\s+(?:(?:do|does|did|is|are|was|were|have|has|had|can|could)\s*"
+                               r"(?:not|n't)|not|never|no\s+longer|cannot)\b", re.I)
 _NEGATOR_RE = re.compile(r"\b(?:not|no|never|without|nor)\b|n't\b", re.I)
 
 
@@ -90,7 +94,14 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
         # A negated clause ("did not have X") reads as absence unless the clause it negates
         # clearly leans one way; a plain clause takes any clear lean.
         margin = NEGATED_MARGIN if c.negated else POLARITY_MARGIN
-        logit = lib.stance_of(lib.expand(c.text or c.topic))
+        text = lib.expand(c.text or c.topic)
+        logit = lib.stance_of(text)
+        inner = _INNER_NEGATOR_RE.search(text)
+        if inner and not c.negated:
+            # "families did not get timely help": what the negation does to the stance (the
+            # clause against itself without it) is the lean asked for, free of the topic's
+            # usual lean ("timely help" reads favourable whatever is said of it).
+            logit = logit - lib.stance_of(text[: inner.start()] + " " + text[inner.end():])
         polarity = 0 if abs(logit) < margin else (-1 if logit > 0 else 1)
     if c.negated:
         polarity = -polarity if polarity else -1

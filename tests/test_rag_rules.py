@@ -289,3 +289,23 @@ def test_a_quote_takes_the_sentence_that_goes_on_from_it() -> None:
     assert ans.yes_areas == ["Kent"]
     quotes = [c.quote for c in ans.citations]
     assert any(q.startswith("Leaders do not promote") and q.endswith("very young children.") for q in quotes)
+
+
+def test_a_negation_inside_the_clause_asks_for_what_it_does_to_the_stance() -> None:
+    # "where are X not Y" has no frame word; the lean asked for is what "not" does to the
+    # clause (the learnt stance of the clause against the clause without it).
+    from rag.sweep import check_clause
+    letters = {
+        "kent": report("Kent", "2 to 6 October 2023", "inconsistent",
+                       ["The youth offending team supports young people with SEND well."],
+                       ["Health practitioners are not sent copies of finalised plans."]),
+        "camden": report("Camden", "8 to 12 July 2024", "positive",
+                         ["Health practitioners are sent copies of finalised plans promptly."],
+                         ["Pupils' reading ages are low in too many schools."]),
+    }
+    lib = tiny_library(letters, learnt_stance=True)
+    for question in ("where are health practitioners not sent copies of finalised plans?",
+                     "which areas' health practitioners don't get sent copies of finalised plans"):
+        q = lib.parse(question)
+        assert check_clause(lib, q.clauses[0]).polarity == -1, question
+        assert lib.ask(question).yes_areas == ["Kent"], question
