@@ -147,6 +147,7 @@ _FRAME_RES = (
     re.compile(rf"^\s*(?:in\s+)?how\s+many\s+(?:of\s+the\s+)?(?:{_UNIT}\b)?\s*", re.I),
     re.compile(rf"^\s*(?:{_UNIT})\s+(?:where|that|which|with|whose)\s*", re.I),
     re.compile(r"^\s*(?:are\s+there\s+)?any\s+\w+\s+(?:where|that|which|with)\s*", re.I),
+    re.compile(rf"^\s*(?:are\s+there\s+)?any\s+{_UNIT}\b\s*", re.I),
     re.compile(r"^\s*where\s*", re.I),
     re.compile(r"^\s*(?:is|are|was|were|did|do|does|has|have|had)\s+(?:there\s+)?(?:any\s+)?", re.I),
     re.compile(r"^\s*(?:the\s+)?(?:inspectors?|inspection(?:\s+teams?)?|reports?|letters?|documents?)\s+"
@@ -312,6 +313,12 @@ def _areas(q: Query, work: str, indexed: list[str], common: frozenset[str]) -> s
         names.setdefault(surface, canon)
     spans: list[tuple[int, int, str]] = []
     low = work.lower()
+    # A grouping named after a place ("Greater Manchester", "Liverpool City Region") is
+    # read before the place inside it.
+    for surface in sorted((r for r in REGION_NAMES if any(n in r and n != r for n in names)), key=len, reverse=True):
+        for m in re.finditer(r"(?<![\w-])(?:the\s+)?" + re.escape(surface) + r"(?![\w-])", low):
+            if not any(a < m.end() and m.start() < b for a, b, _ in spans):
+                spans.append((m.start(), m.end(), "region:" + REGION_NAMES[surface]))
     for surface in sorted(names, key=len, reverse=True):
         for m in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?:'s|s')?(?![\w-])", low):
             if any(a < m.end() and m.start() < b for a, b, _ in spans):

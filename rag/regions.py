@@ -60,6 +60,21 @@ REGIONS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# Combined authorities (and the metropolitan counties people still name): reference data,
+# the member councils as constituted.
+COMBINED: dict[str, tuple[str, ...]] = {
+    "Greater Manchester": ("Bolton", "Bury", "Manchester", "Oldham", "Rochdale", "Salford", "Stockport",
+                           "Tameside", "Trafford", "Wigan"),
+    "Liverpool City Region": ("Halton", "Knowsley", "Liverpool", "Sefton", "St Helens", "Wirral"),
+    "Merseyside": ("Knowsley", "Liverpool", "Sefton", "St Helens", "Wirral"),
+    "West Yorkshire": ("Bradford", "Calderdale", "Kirklees", "Leeds", "Wakefield"),
+    "South Yorkshire": ("Barnsley", "Doncaster", "Rotherham", "Sheffield"),
+    "Tees Valley": ("Darlington", "Hartlepool", "Middlesbrough", "Redcar and Cleveland", "Stockton-on-Tees"),
+    "West of England": ("Bath and North East Somerset", "Bristol", "South Gloucestershire"),
+    "Cambridgeshire and Peterborough": ("Cambridgeshire", "Peterborough"),
+    "Black Country": ("Dudley", "Sandwell", "Walsall", "Wolverhampton"),
+}
+
 # How people name a region in a question: the name itself, plus common forms.
 REGION_NAMES: dict[str, str] = {
     "north east": "North East", "north-east": "North East", "northeast": "North East",
@@ -73,6 +88,7 @@ REGION_NAMES: dict[str, str] = {
     "south east": "South East", "south-east": "South East", "southeast": "South East",
     "south west": "South West", "south-west": "South West", "southwest": "South West",
     "the north": "North", "northern england": "North", "the south": "South",
+    **{name.lower(): name for name in COMBINED},
 }
 
 # Groupings of regions a question may use.
@@ -87,6 +103,8 @@ def region_areas(region: str) -> tuple[str, ...]:
     """The areas of a region (or of a grouping such as 'Midlands')."""
     if region in REGIONS:
         return REGIONS[region]
+    if region in COMBINED:
+        return COMBINED[region]
     return tuple(a for r in _GROUPS.get(region, ()) for a in REGIONS[r])
 
 

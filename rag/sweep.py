@@ -25,6 +25,7 @@ from rag.types import OUTCOME_LABELS, Finding, Letter
 if TYPE_CHECKING:
     from rag.library import Library
 
+CLEAR_MARGIN = 1.5  # ... below this, a lean read from the question's words is faint (see judge)
 POLARITY_MARGIN = 0.5  # |stance logit| of the clause below this: the clause asks for any mention
 NEGATED_MARGIN = 1.0  # ... for a negated clause
 LEAN_MARGIN = 0.5  # a sentence leans one way when its stance is beyond this (logit units)
@@ -45,6 +46,7 @@ class ClauseCheck:
     clause: Clause
     cal: Calibrated
     polarity: int  # effective polarity after negation: -1 criticism, +1 praise, 0 any
+    weak: bool = False  # the lean was read from the clause's words, and only faintly
 
 
 @dataclass
@@ -90,6 +92,7 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
     cal = si.calibrate(si.score(lib.embed_many(variants), c.topic, focus=lib.embed_many(focused),
                                 expansions=lib.abbreviations()))
     polarity = c.polarity
+    weak = False
     if not c.explicit:
         # A negated clause ("did not have X") reads as absence unless the clause it negates
         # clearly leans one way; a plain clause takes any clear lean.
@@ -103,9 +106,10 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
             # usual lean ("timely help" reads favourable whatever is said of it).
             logit = logit - lib.stance_of(text[: inner.start()] + " " + text[inner.end():])
         polarity = 0 if abs(logit) < margin else (-1 if logit > 0 else 1)
+        weak = bool(polarity) and abs(logit) < CLEAR_MARGIN
     if c.negated:
         polarity = -polarity if polarity else -1
-    return ClauseCheck(c, cal, polarity)
+    return ClauseCheck(c, cal, polarity, weak)
 
 
 def judge(lib: Library, chk: ClauseCheck, letter_id: str) -> LetterVerdict:
@@ -118,7 +122,9 @@ def judge(lib: Library, chk: ClauseCheck, letter_id: str) -> LetterVerdict:
     if chk.polarity == 0:
         return LetterVerdict("yes", list(map(int, rel)), "mentions it")
     lean = si.lean[rel] * (-chk.polarity)
-    agree = rel[lean > LEAN_MARGIN]
+    # A faint lean in the question ("long waits for X" with no frame word) asks for letters
+    # that speak to it, bar those that clearly say the opposite.
+    agree = rel[lean > (-LEAN_MARGIN if chk.weak else LEAN_MARGIN)]
     oppose = rel[lean < -LEAN_MARGIN]
     if not len(agree) and not len(oppose):
         return LetterVerdict("not_mentioned", list(map(int, rel)), "mentioned without a clear judgement")

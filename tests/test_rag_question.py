@@ -351,3 +351,14 @@ def test_a_lookup_frame_keeps_questions_that_are_not_frames() -> None:
     assert "wait" in parse("How long do children in Medway wait for therapy?").topic
     assert "identify" in parse("How well did the area identify needs in Rutland?").topic
     assert parse("What did the 2021 inspection of Bolton find?").topic == ""
+
+
+def test_combined_authorities_are_scope_and_read_before_the_place_inside_them() -> None:
+    from rag.regions import region_areas
+    q = parse_question("how many areas come under NHS Greater Manchester ICB?", ["Bolton", "Manchester", "Kent"])
+    assert q.regions == ["Greater Manchester"] and q.unknown_areas == [] and q.areas == []
+    assert "Bolton" in region_areas("Greater Manchester") and "Kent" not in region_areas("Greater Manchester")
+    q = parse_question("What did the Manchester inspection find?", ["Bolton", "Manchester"])
+    assert q.areas == ["Manchester"] and q.regions == []
+    q = parse("any black country areas criticised over respite care?")
+    assert q.regions == ["Black Country"] and q.clauses[0].topic == "respite care"

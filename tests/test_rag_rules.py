@@ -309,3 +309,27 @@ def test_a_negation_inside_the_clause_asks_for_what_it_does_to_the_stance() -> N
         q = lib.parse(question)
         assert check_clause(lib, q.clauses[0]).polarity == -1, question
         assert lib.ask(question).yes_areas == ["Kent"], question
+
+
+def test_a_faint_lean_in_the_question_takes_letters_that_speak_to_it_bar_the_opposite() -> None:
+    from dataclasses import replace
+
+    from rag.question import Clause
+    from rag.sweep import check_clause, judge
+    letters = {
+        "kent": report("Kent", "2 to 6 October 2023", "inconsistent", ["Short breaks are well regarded."],
+                       ["Waiting times for wheelchair assessments are far too long."]),
+        "camden": report("Camden", "8 to 12 July 2024", "positive", ["Wheelchair assessments are timely."],
+                         ["Pupils' reading ages are low in too many schools."]),
+        "salford": report("Salford", "1 to 5 May 2023", "positive", ["Short breaks are well regarded."],
+                          ["Pupils' reading ages are low in too many schools."],
+                          middle="Wheelchair assessments are carried out by the community equipment team."),
+    }
+    lib = tiny_library(letters)  # sections' stance only: weakness +1.5, strength -1.5, neutral 0
+    chk = check_clause(lib, Clause(text="waits for wheelchair assessments", topic="wheelchair assessments",
+                                   polarity=-1, explicit=True))
+    ids = {lt.area: lt.id for lt in lib.letters()}
+    clear = {a: judge(lib, chk, i).verdict for a, i in ids.items()}
+    faint = {a: judge(lib, replace(chk, weak=True), i).verdict for a, i in ids.items()}
+    assert clear == {"Kent": "yes", "Camden": "no", "Salford": "not_mentioned"}
+    assert faint == {"Kent": "yes", "Camden": "no", "Salford": "yes"}
