@@ -243,8 +243,10 @@ class Library:
             low = word.lower()
             if len(low) < 5 or low in vocab or low in known or not word.islower():
                 return word
-            near = [w for w in get_close_matches(low, self._vocab_list(), n=3, cutoff=SPELLING_CUTOFF)
-                    if w[0] == low[0]][:1]  # a typo rarely changes the first letter: "hydrotherapy" is not "physiotherapy"
+            near = [w for w in get_close_matches(low, self._vocab_list(), n=5, cutoff=SPELLING_CUTOFF)
+                    if w[0] == low[0]]  # a typo rarely changes the first letter: "hydrotherapy" is not "physiotherapy"
+            # Two letters swapped is the commonest slip of the keyboard ("thier" is "their", not "tier").
+            near = sorted(near, key=lambda w: not _swapped(low, w))[:1]
             if near:
                 fixes.append((word, near[0]))
                 return near[0]
@@ -423,6 +425,14 @@ class Library:
 
 
 @lru_cache(maxsize=1)
+def _swapped(a: str, b: str) -> bool:
+    """Is ``b`` ``a`` with two neighbouring letters swapped?"""
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
 def english_words() -> frozenset[str]:
     """Whole words of the bundled model's WordPiece vocabulary (about 20,000 English
     words): a question word it knows is not a misspelling, even if no letter uses it."""

@@ -203,6 +203,10 @@ def test_misspelt_words_are_corrected_against_the_letters_vocabulary(lib) -> Non
     fixed, fixes = lib.spell("which areas were praised for their youth offending servise")
     assert fixes == [("servise", "service")] and fixed.endswith("service")
     assert lib.spell("what did the latest report say")[1] == []  # English words are left alone
+    # two neighbouring letters swapped wins over a closer-looking word ("thier" -> "their", not "tier")
+    from rag.library import _swapped
+    assert _swapped("thier", "their") and not _swapped("thier", "tier") and not _swapped("abc", "abc")
+    assert lib.spell("which areas had too few shrot breaks")[1] == [("shrot", "short")]
 
 
 def test_a_collection_without_headings_to_learn_from_uses_the_sample_stance_model() -> None:
