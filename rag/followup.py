@@ -28,6 +28,11 @@ _SAME_RE = re.compile(r"\b(?:same|that|this|it|there|their|they|those|these|them
                       r"what\s+about|how\s+about|and)\b", re.I)
 
 
+# A pronoun that stands for the last question's topic ("who provides it", "what is it used
+# for"); "they"/"their" stand for the area or its people, not the topic.
+_TOPIC_PRONOUN_RE = re.compile(r"\b(?:it|its|it's|this|these|those|them)\b", re.I)
+
+
 def _has_topic(lib: Library, q: Query) -> bool:
     return any(c.topic and lib.sentence_index.distinctive(lib.expand(c.topic)) for c in q.clauses)
 
@@ -61,7 +66,8 @@ def resolve(lib: Library, question: str, history: list[str]) -> tuple[Query, str
     own_topic = _has_topic(lib, q)
     narrowing = bool(_NARROW_RE.search(question)) and q.intent in ("set", "count")
     counting = q.intent == "count" and not own_topic and not q.outcome
-    if own_topic and not narrowing and not (q.anaphora and not q.has_scope):
+    pronoun = own_topic and bool(history) and any(_TOPIC_PRONOUN_RE.search(c.topic) for c in q.clauses)
+    if own_topic and not narrowing and not (q.anaphora and not q.has_scope) and not pronoun:
         return q, ""
     if own_topic and q.anaphora and not q.has_scope and not history:
         return q, ""
@@ -76,6 +82,19 @@ def resolve(lib: Library, question: str, history: list[str]) -> tuple[Query, str
             return q, CLARIFY
         return q, ""
     prev, _ = resolve(lib, history[-1], history[:-1])
+    prev_topic = "; ".join(c.topic for c in prev.clauses if c.topic)
+    if pronoun and prev_topic and not narrowing:
+        # "what is it used for in Kent?": the pronoun is the last topic.
+        out = copy.deepcopy(q)
+        for c in out.clauses:
+            c.topic = _TOPIC_PRONOUN_RE.sub(prev_topic, c.topic, count=1)
+            c.text = _TOPIC_PRONOUN_RE.sub(prev_topic, c.text, count=1)
+        if not q.has_scope:
+            out.areas, out.regions = list(prev.areas), list(prev.regions)
+            out.since, out.until, out.framework, out.latest = prev.since, prev.until, prev.framework, prev.latest
+        asked = re.sub(r"\s+([?.,!])", r"\1", " ".join(out.clauses[0].text.split()))
+        out.read_as = f"{asked} ({_scope_words(out) or 'all letters'})"
+        return out, ""
     if narrowing or (counting and not q.has_scope and _NARROW_RE.search(question) is None
                      and re.search(r"\b(?:that|those|them|these|it)\b", question, re.I)):
         return _narrow(lib, q, prev, count_only=counting and not q.has_scope)

@@ -121,7 +121,7 @@ _NEUTRAL_RE = re.compile(r"^[\s'’]*(?:(?:reports?|letters?|documents?|inspecti
 _LOOKUP_FRAME_RE = re.compile(
     r"^\s*(?:and\s+|so\s+|but\s+)?(?:what|which)\s+(?:(?:kind|sort|type)s?\s+of\s+)?(?:(?P<noun>[a-z]+)\s+)?"
     r"(?:did|does|do|has|have|had)\s+(?:the\s+)?(?:(?:send|local\s+area|area|joint)\s+)?"
-    r"(?:inspectors?|inspection(?:\s+team)?|reports?|letters?|revisit|they|it|ofsted|cqc)\s+(?:(?:of|in|for|on)\s+)?"
+    r"(?:inspectors?|inspection(?:\s+team)?|reports?|letters?|revisit|they|it|ofsted|cqc|one)\s+(?:(?:of|in|for|on)\s+)?"
     r"(?:find|found|say|said|note|noted|report|reported|raise|raised|conclude|concluded|think|make|made|flag|flagged)\b\s*"
     r"(?P<prep>(?:about|on|regarding|concerning|of|in|with|for|around)\b\s*)?",
     re.I)

@@ -337,3 +337,12 @@ def test_a_faint_lean_in_the_question_takes_letters_that_speak_to_it_bar_the_opp
     faint = {a: judge(lib, replace(chk, weak=True), i).verdict for a, i in ids.items()}
     assert clear == {"Kent": "yes", "Camden": "no", "Salford": "not_mentioned"}
     assert faint == {"Kent": "yes", "Camden": "no", "Salford": "yes"}
+
+
+def test_a_follow_up_pronoun_for_the_last_topic_is_replaced_by_it(lib) -> None:
+    history = ["which areas mention wheelchair assessments?"]
+    a = lib.ask("how long are the waits for it in kent?", history=history)
+    assert a.read_as == "how long are the waits for wheelchair assessments? (Kent)"
+    assert "40 weeks" in a.text
+    # without the conversation the pronoun has nothing to stand for: the question is as typed
+    assert lib.ask("how long are the waits for it in kent?").read_as == ""
