@@ -125,6 +125,9 @@ _LOOKUP_FRAME_RE = re.compile(
     r"(?:find|found|say|said|note|noted|report|reported|raise|raised|conclude|concluded|think|make|made|flag|flagged)\b\s*"
     r"(?P<prep>(?:about|on|regarding|concerning|of|in|with|for|around)\b\s*)?",
     re.I)
+# An aside that sets part of the topic apart: "(not counting X)", "(excluding X)".
+_ASIDE_RE = re.compile(r"\(\s*(?:not\s+counting|not\s+including|excluding|except(?:\s+for)?|other\s+than|"
+                       r"apart\s+from|leaving\s+out|ignoring)\b[^)]*\)", re.I)
 # A comparison's frame: "how did A and B compare on X" (areas and years already taken out).
 _COMPARE_FRAME_RES = (
     re.compile(r"^\s*how\s+(?:did|do|does|have|has)\s+(?:(?:and|&|,|'s)\s+)*(?:compare|differ|contrast)\s*"
@@ -167,7 +170,7 @@ _TAIL_RE = re.compile(r"^\s*(?:is|are)\s+(?:that|those|these|there|they)\s*\??\s
                       r"(?:inspection\s+)?(?:reports?|letters?|inspections?|documents?)\s*\??\s*$|"
                       r"\b(?:please|pls|thanks|thx)\b|\?+|\s+only\s*$|\bin\s+the\s+collection\b|\bcarried\s+out\b|"
                       r"\btook\s+place\b|\bare\s+from\b|\binspected\b|\bpublished\b|^\s*(?:or|and|the|a|an|their|its)\s+|"
-                      r"\s+(?:or|and|in|of|for|to|by|from)\s*$".replace("{u}", _UNIT), re.I)
+                      r"\s+(?:or|and|in|of|for|to|by|from|that|which|who)\s*$".replace("{u}", _UNIT), re.I)
 _YEAR_PHRASE_RES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bbetween\s+(?:the\s+)?" + _YEAR + r"\s+and\s+(?:the\s+)?" + _YEAR, re.I), "range"),
     (re.compile(r"\bfrom\s+" + _YEAR + r"\s+(?:to|until|till|-|–)\s+" + _YEAR, re.I), "range"),
@@ -262,6 +265,9 @@ def parse_question(text: str, indexed_areas: list[str], *,
         q.wordless = True
         return q
     work = " " + re.sub(r"\s+", " ", text.replace("’", "'")) + " "
+    # "(not counting X)" sets part of the topic apart; "(excluding Kent)" is scope, read below.
+    names = {a.lower() for a in indexed_areas} | set(known_area_names())
+    work = _ASIDE_RE.sub(lambda m: m.group(0) if any(n in m.group(0).lower() for n in names) else " ", work)
     work = _areas(q, work, indexed_areas, common_words)
     work = _years(q, work)
     if _JOINT_RE.search(work):
@@ -457,6 +463,7 @@ def _is_pronoun_topic(topic: str) -> bool:
 
 def _clause(raw: str) -> Clause:
     s = raw.strip(" ,;:-–—")
+    s = _ASIDE_RE.sub(" ", s).strip(" ,;:-–—")
     m = _LOOKUP_FRAME_RE.match(s)
     if m:
         # "what did they say about X" -> X; "what problem did they find with X" -> "problem with X"
@@ -495,7 +502,7 @@ def _clause(raw: str) -> Clause:
         polarity, explicit = (1 if m.group("pos") else -1), True
         s = (s[: m.start()] + " " + s[m.end():]).strip()
     text = s
-    topic = _FRAME_NOUNS_RE.sub(" ", s)
+    topic = _FRAME_NOUNS_RE.sub(" ", re.sub(r"[(\[]\s*[)\]]", " ", s))  # "( )": an area taken out
     for _ in range(4):
         before = topic
         topic = _TAIL_RE.sub(" ", topic).strip()

@@ -362,3 +362,12 @@ def test_combined_authorities_are_scope_and_read_before_the_place_inside_them() 
     assert q.areas == ["Manchester"] and q.regions == []
     q = parse("any black country areas criticised over respite care?")
     assert q.regions == ["Black Country"] and q.clauses[0].topic == "respite care"
+
+
+def test_an_aside_that_sets_part_of_the_topic_apart_is_not_topic() -> None:
+    q = parse("hydrotherapy that inspectors praised - which areas? (not counting the school pools)")
+    assert q.intent == "set" and [(c.topic, c.polarity) for c in q.clauses] == [("hydrotherapy", 1)]
+    q = parse("which areas were praised for short breaks (excluding holiday clubs)?")
+    assert q.clauses[0].topic == "short breaks"
+    q = parse("which areas were praised for short breaks (excluding Medway)?")
+    assert q.exclude_areas == ["Medway"] and q.clauses[0].topic == "short breaks"
