@@ -15,8 +15,12 @@ which the metadata parser reads back as the area) and builds the 25 originals pl
 copies through the real indexer with its progress bar (``--copies 225``: 250 documents,
 several minutes per checkout).
 
+``--before-noop-only`` builds each corpus once, with this checkout, and times the previous
+main's no-op re-index on that same store (its no-op only reads the store): the no-op
+figures of both at a third of the CPU when 250 documents take minutes to build.
+
     .venv/bin/python benchmarks/index_bench.py [--copies 225] [--before DIR | --before '']
-        [--env KEY=VALUE]... [--llamaindex]
+        [--before-noop-only] [--env KEY=VALUE]... [--llamaindex]
 
 Timings on a machine shared with other jobs are noisy: the load average is printed too.
 """
@@ -55,10 +59,11 @@ def run(cmd: list[str], code: Path, *, capture: bool = True) -> tuple[int, str, 
     return p.returncode, out, seconds, usage.ru_maxrss / 1024
 
 
-def worker_cmd(code: Path, store: Path, paths: list[Path], *, progress: bool = False) -> list[str]:
+def worker_cmd(code: Path, store: Path, paths: list[Path], *, progress: bool = False,
+               noop_only: bool = False) -> list[str]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--code", str(code),
            "--store", str(store), *map(str, paths)]
-    return cmd + (["--progress"] if progress else [])
+    return cmd + (["--progress"] if progress else []) + (["--noop-only"] if noop_only else [])
 
 
 def cli_noop(code: Path, store: Path, paths: list[Path]) -> tuple[float, float, bool]:
@@ -79,20 +84,37 @@ def measure(code: Path, store: Path, paths: list[Path], *, progress: bool = Fals
     return fig
 
 
-def worker(code: Path, store: Path, paths: list[Path], progress: bool) -> int:
-    """In the checkout's own process: build, then build again (no-op); JSON on stdout."""
+def measure_noop(code: Path, store: Path, paths: list[Path]) -> dict:
+    """In-process and command no-op re-index of ``code`` on a store another checkout built."""
+    rc, out, _, _ = run(worker_cmd(code, store, paths, noop_only=True), code)
+    if rc != 0:
+        raise SystemExit(f"no-op with {code} failed (exit {rc}): {out[-2000:]}")
+    fig = json.loads(out.strip().splitlines()[-1])
+    fig["noop_cli_s"], fig["noop_cli_rss_mb"], fig["noop_cli_ok"] = cli_noop(code, store, paths)
+    return fig
+
+
+def worker(code: Path, store: Path, paths: list[Path], progress: bool, noop_only: bool) -> int:
+    """In the checkout's own process: build, then build again (no-op); JSON on stdout.
+    ``noop_only``: only the second (the store is built already)."""
     sys.path.insert(0, str(code))
     from index.build import build_index
 
-    t0 = time.perf_counter()
-    rep = build_index(paths, store=store, progress=progress)
-    build_s = time.perf_counter() - t0
+    rep = None
+    if not noop_only:
+        t0 = time.perf_counter()
+        rep = build_index(paths, store=store, progress=progress)
+        build_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     again = build_index(paths, store=store)
     noop_s = time.perf_counter() - t0
-    print(json.dumps({"letters": rep.letters, "passages": rep.passages, "embedded": rep.embedded,
-                      "sentences": getattr(rep, "sentences", None), "skipped": len(rep.skipped),
-                      "build_s": build_s, "noop_s": noop_s, "noop": again.noop}))
+    fig = {"letters": again.letters, "passages": again.passages, "noop_s": noop_s,
+           "noop": again.noop, "noop_parsed": getattr(again, "parsed", None)}
+    if rep is not None:
+        fig.update(letters=rep.letters, passages=rep.passages, embedded=rep.embedded,
+                   sentences=getattr(rep, "sentences", None), skipped=len(rep.skipped),
+                   build_s=build_s)
+    print(json.dumps(fig))
     return 0
 
 
@@ -142,8 +164,13 @@ def table(title: str, figs: dict[str, dict], target_s: float | None) -> None:
     print(f"{'':34}" + "".join(f"{n:>18}" for n in names))
 
     def row(label: str, fmt, key: str | None = None) -> None:
-        print(f"{label:34}" + "".join(f"{fmt(figs[n]) if key is None else fmt(figs[n][key]):>18}"
-                                      for n in names))
+        """One line; "-" where a checkout has no such figure (it did not build)."""
+        def cell(f: dict) -> str:
+            try:
+                return fmt(f) if key is None else fmt(f[key])
+            except KeyError:
+                return "-"
+        print(f"{label:34}" + "".join(f"{cell(figs[n]):>18}" for n in names))
 
     row("documents (letters) / passages", lambda f: f"{f['letters']} / {f['passages']}")
     row("sentences embedded", lambda f: "-" if f["sentences"] is None else f"{f['sentences']}")
@@ -153,12 +180,16 @@ def table(title: str, figs: dict[str, dict], target_s: float | None) -> None:
     row("passages/s", lambda f: rate(f["embedded"], f["build_s"]).strip())
     row("sentences/s", lambda f: rate(f["sentences"], f["build_s"]).strip())
     row("no-op re-index in-process, s", lambda f: f"{f['noop_s']:.2f}{'' if f['noop'] else ' !'}")
+    row("  files it parsed", lambda f: "n/a" if f.get("noop_parsed") is None
+        else f"{f['noop_parsed']}")
     row("no-op `sendqa index`, s (<= 3)",
         lambda f: f"{f['noop_cli_s']:.2f}{'' if f['noop_cli_ok'] else ' !'}")
     row("peak RSS build process, MB", lambda v: f"{v:.0f}", "rss_mb")
     row("peak RSS no-op command, MB", lambda v: f"{v:.0f}", "noop_cli_rss_mb")
     if not all(f["noop"] and f["noop_cli_ok"] for f in figs.values()):
         print("! = the re-index was not a no-op")
+    if any("build_s" not in f for f in figs.values()):
+        print("- = no build of its own: its no-op ran on the store the first column built")
 
 
 def baseline_llamaindex(files: list[Path]) -> tuple[float, int]:
@@ -181,6 +212,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--before", type=str, default=str(BEFORE),
                     help="a checkout of the previous main ('' to skip it)")
+    ap.add_argument("--before-noop-only", action="store_true",
+                    help="build with this checkout only; time --before's no-op on that store")
     ap.add_argument("--copies", type=int, default=0,
                     help="also build the corpus plus N renamed copies (225: 250 documents)")
     ap.add_argument("--llamaindex", action="store_true",
@@ -191,10 +224,11 @@ def main() -> int:
     ap.add_argument("--code", type=Path, default=ROOT, help=argparse.SUPPRESS)
     ap.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--noop-only", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
-        return worker(args.code, args.store, args.paths, args.progress)
+        return worker(args.code, args.store, args.paths, args.progress, args.noop_only)
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     sys.path.insert(0, str(ROOT))
@@ -208,10 +242,22 @@ def main() -> int:
         else:
             print(f"no checkout at {args.before}; measuring this one only")
     with tempfile.TemporaryDirectory(prefix="index_bench_") as tmp:
-        figs = {}
-        for name, code in checkouts.items():
-            print(f"[{name}] full build of {CORPUS.relative_to(ROOT)} ({load()})", flush=True)
-            figs[name] = measure(code, Path(tmp) / f"store25_{name}", [CORPUS])
+        shared = args.before_noop_only
+
+        def measure_all(paths: list[Path], what: str, store: str, progress: bool) -> dict:
+            figs = {}
+            for name, code in checkouts.items():
+                if shared and name != "now":
+                    print(f"[{name}] no-op re-index of the store [now] built ({load()})",
+                          flush=True)
+                    figs[name] = measure_noop(code, Path(tmp) / f"{store}_now", paths)
+                    continue
+                print(f"[{name}] full build of {what} ({load()})", flush=True)
+                figs[name] = measure(code, Path(tmp) / f"{store}_{name}", paths,
+                                     progress=progress)
+            return figs
+
+        figs = measure_all([CORPUS], str(CORPUS.relative_to(ROOT)), "store25", False)
         table(f"bundled corpus ({load()} at the end)", figs, 60)
 
         if args.copies:
@@ -220,12 +266,8 @@ def main() -> int:
             write_copies(args.copies, copies)
             print(f"\nwrote {args.copies} renamed copies in {time.perf_counter() - t0:.1f} s "
                   f"(areas checked: the parser reads '<area> Copy <k>')")
-            big = {}
-            for name, code in checkouts.items():
-                print(f"[{name}] full build of the corpus + {args.copies} copies ({load()})",
-                      flush=True)
-                big[name] = measure(code, Path(tmp) / f"store_big_{name}", [CORPUS, copies],
-                                    progress=True)
+            big = measure_all([CORPUS, copies], f"the corpus + {args.copies} copies",
+                              "store_big", True)
             table(f"corpus + {args.copies} copies ({load()} at the end)", big, 600)
     if args.llamaindex:
         from index.build import discover

@@ -1,8 +1,9 @@
 """The index on disk (or on a Chroma server): passages with embeddings, and a letters table.
 
 Layout, all in Chroma so the local and server modes behave the same:
-- ``sendqa_meta``: one record, the manifest: generation, embedder id and dimension,
-  parser version, build time.
+- ``sendqa_meta``: the manifest (generation, embedder id and dimension, parser version,
+  build time) and, per generation N, its stance model (``stance_g{N}``) and the record of
+  the files its letters came from (``files_g{N}``, index/unchanged.py).
 - ``sendqa_passages_g{N}``: passage text, embedding and metadata of generation N.
 - ``sendqa_letters_g{N}``: each letter's canonical text and metadata.
 
@@ -210,6 +211,20 @@ class Store:
         got = self._meta().get(ids=[f"stance_g{gen}"], include=["documents"])
         return got["documents"][0] if got["ids"] else None
 
+    def put_files(self, gen: int, record: str) -> None:
+        """Keep generation ``gen``'s record of its files (index/unchanged.py)."""
+        self._meta().upsert(ids=[f"files_g{gen}"], embeddings=[[0.0]], documents=[record],
+                            metadatas=[{"generation": gen}])
+
+    def get_files(self, gen: int) -> str | None:
+        """Generation ``gen``'s record of its files, or None; reading it creates nothing."""
+        try:
+            meta = self.client.get_collection(META, embedding_function=None)
+        except Exception:  # noqa: BLE001 - no meta collection: no record
+            return None
+        got = meta.get(ids=[f"files_g{gen}"], include=["documents"])
+        return got["documents"][0] if got["ids"] else None
+
     def generations(self) -> set[int]:
         gens = set()
         for c in self.client.list_collections():
@@ -227,7 +242,7 @@ class Store:
                         self.client.delete_collection(f"sendqa_{kind}_g{g}")
                     except Exception:  # noqa: BLE001 - already gone
                         pass
-                self._meta().delete(ids=[f"stance_g{g}"])
+                self._meta().delete(ids=[f"stance_g{g}", f"files_g{g}"])
 
     def passages_collection(self, gen: int, *, create: bool = False):
         name = f"sendqa_passages_g{gen}"
