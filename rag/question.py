@@ -38,9 +38,11 @@ _SET_RE = re.compile(
     re.I,
 )
 _WHICH_OF_RE = re.compile(r"^[\s,;:]*(?:so\s+|and\s+)?which\s+of\b", re.I)  # "which of A and B ...": a set
+_BETWEEN_YEARS_RE = re.compile(r"\bbetween\s+(?:(?:the|its|their)\s+)?(?:19|20)\d\d\s+and\s+(?:(?:the|its|their)\s+)?"
+                               r"(?:19|20)\d\d\b", re.I)  # one area "between 2019 and 2025": over time
 _COMPARE_RE = re.compile(r"\b(?:change[ds]?|changing|compare[ds]?|comparison|comparing|over\s+time|"
                          r"differ(?:ed|ence|ences|ent)?|versus|vs\.?|progress\s+since|evolve[ds]?|"
-                         r"between\s+(?:the\s+)?(?:19|20)\d\d\s+and)\b", re.I)
+                         r"between\s+(?:(?:the|its|their)\s+)?(?:19|20)\d\d\s+and)\b", re.I)
 _JOINT_RE = re.compile(r"\bjoint\s+(?:local\s+area\s+)?(?:send\s+)?(?:inspections?|letters?|framework|visits?|"
                        r"local\s+area)\b|\b2016\s*(?:to|-|–)\s*2022\b|\bold\s+framework\b|"
                        r"\b(?:previous|earlier)\s+framework\b", re.I)
@@ -133,6 +135,8 @@ _COMPARE_FRAME_RES = (
     re.compile(r"^\s*how\s+(?:did|do|does|have|has)\s+(?:(?:and|&|,|'s)\s+)*(?:compare|differ|contrast)\s*"
                r"(?:(?:on|in|for|over|regarding|with\s+(?:regard|respect)\s+to|when\s+it\s+comes\s+to)\s+)?", re.I),
     re.compile(r"^\s*compare\s+(?:(?:and|&|,|with)\s+)*(?:(?:on|in|for|over|regarding)\s+)?", re.I),
+    re.compile(r"^\s*(?:did|has|have|do|does)\s+(?:'s\s+)?(?:get|got|gotten|become|grow|grown)\s+(?:any\s+)?"
+               r"(?:better|worse)\s+(?:at|in|on|with)\s+", re.I),
     re.compile(r"\s+(?:change[ds]?|changing)\b(?:\s+(?:between|since|from|over)\b.*)?"
                r"(?:\s+(?:the|and|inspections?|reports?|letters?|visits?))*\W*$", re.I),
     re.compile(r"^\s*how\s+(?:did|has|have|do|does)\s+(?:'s\s+)?(?=\S)", re.I),
@@ -172,7 +176,8 @@ _TAIL_RE = re.compile(r"^\s*(?:is|are)\s+(?:that|those|these|there|they)\s*\??\s
                       r"\btook\s+place\b|\bare\s+from\b|\binspected\b|\bpublished\b|^\s*(?:or|and|the|a|an|their|its)\s+|"
                       r"\s+(?:or|and|in|of|for|to|by|from|that|which|who)\s*$".replace("{u}", _UNIT), re.I)
 _YEAR_PHRASE_RES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bbetween\s+(?:the\s+)?" + _YEAR + r"\s+and\s+(?:the\s+)?" + _YEAR, re.I), "range"),
+    (re.compile(r"\bbetween\s+(?:(?:the|its|their)\s+)?" + _YEAR + r"\s+and\s+(?:(?:the|its|their)\s+)?" + _YEAR, re.I),
+     "range"),
     (re.compile(r"\bfrom\s+" + _YEAR + r"\s+(?:to|until|till|-|–)\s+" + _YEAR, re.I), "range"),
     (re.compile(r"\b" + _YEAR + r"\s*(?:to|-|–|/)\s*" + _YEAR + r"\b", re.I), "range"),
     (re.compile(r"\b(?:before|prior\s+to|earlier\s+than|pre-?)\s*" + _YEAR, re.I), "before"),
@@ -304,7 +309,7 @@ def parse_question(text: str, indexed_areas: list[str], *,
         q.count_unit = "documents" if re.match(_UNIT_DOC, unit, re.I) else "areas"
     elif (_SET_RE.search(work) or _WHICH_OF_RE.match(text)) and n_areas != 1:
         q.intent = "set"
-    elif n_areas >= 2 or (n_areas == 1 and _COMPARE_RE.search(work)):
+    elif n_areas >= 2 or (n_areas == 1 and (_COMPARE_RE.search(work) or _BETWEEN_YEARS_RE.search(text))):
         q.intent = "compare"
     if q.intent in ("set", "count"):
         work = _outcome(q, work)

@@ -371,3 +371,10 @@ def test_an_aside_that_sets_part_of_the_topic_apart_is_not_topic() -> None:
     assert q.clauses[0].topic == "short breaks"
     q = parse("which areas were praised for short breaks (excluding Medway)?")
     assert q.exclude_areas == ["Medway"] and q.clauses[0].topic == "short breaks"
+
+
+def test_one_area_between_two_years_is_a_comparison_over_time() -> None:
+    q = parse("Did Medway get any better at sharing plans with schools between its 2019 and 2024 inspections?")
+    assert q.intent == "compare" and (q.since, q.until) == (2019, 2024)
+    assert [c.topic for c in q.clauses] == ["sharing plans with schools"]
+    assert parse("What did the 2019 Medway inspection say about portage?").intent == "lookup"
