@@ -36,6 +36,7 @@ ADMIN_PENALTY = 0.1
 ADMIN_SECTIONS = ("Introduction", "Information about the local area partnership",
                   "Local area partnership details", "Inspection team", "Sign-off")
 COMPARE_QUOTES = 2  # sentences quoted per letter in a comparison
+COMPARE_GAP = 0.45  # ... the second within this of the first (one line per letter: room for two)
 LIST_ITEMS = 8  # a lead sentence that opens a list brings up to this many of its items
 MAX_WORDS = 100  # the whole answer: label, section and quotes (the median stays well under 80)
 _NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -241,7 +242,7 @@ def compare(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -
             order = np.argsort(-scores, kind="stable")
             res.best = max(res.best, float(scores[order[0]]))
             ks = [int(idx[j]) for j in order[:COMPARE_QUOTES]
-                  if scores[j] >= max(LOOKUP_FLOOR, scores[order[0]] - SUPPORT_GAP)]
+                  if scores[j] >= max(LOOKUP_FLOOR, scores[order[0]] - COMPARE_GAP)]
             ks.sort()
         elif len(idx):
             ks = headline(lib, lt)[:1]

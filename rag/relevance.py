@@ -150,6 +150,19 @@ class SentenceIndex:
                     hits = np.union1d(hits, both)
                     idf = max(idf, math.log((len(self.pidx) + 1) / (len(hits) + 0.5)))
             hits_of[t], weights[t] = hits, max(idf, 0.0) ** IDF_POWER
+        # The other way round: a topic that spells out what an abbreviation stands for
+        # ("dynamic support register") is found in sentences that only use the
+        # abbreviation ("the DSR offer"), as letters do after defining it.
+        have = {stem(t) for t in words}
+        for acro, full in expansions.items():
+            parts = [stem(w) for w in tokens(full) if w not in STOPWORDS]
+            if len(parts) < 2 or acro in words or not all(p in have for p in parts):
+                continue
+            acro_hits = post.get(stem(acro), empty)
+            if len(acro_hits):
+                for t in words:
+                    if stem(t) in parts:
+                        hits_of[t] = np.union1d(hits_of[t], acro_hits)
         total = sum(weights.values())
         if total <= 0:
             return out

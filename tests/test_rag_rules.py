@@ -346,3 +346,18 @@ def test_a_follow_up_pronoun_for_the_last_topic_is_replaced_by_it(lib) -> None:
     assert "40 weeks" in a.text
     # without the conversation the pronoun has nothing to stand for: the question is as typed
     assert lib.ask("how long are the waits for it in kent?").read_as == ""
+
+
+def test_a_spelt_out_topic_finds_sentences_that_use_only_its_abbreviation() -> None:
+    letters = dict(LETTERS)
+    letters["kent"] = report(
+        "Kent", "2 to 6 October 2023", "inconsistent",
+        ["The hydrotherapy pool register (HPR) is well kept.", "The HPR now covers young adults up to 25."],
+        ["Pupils' reading ages are low in too many schools."])
+    lib = tiny_library(letters)
+    si = lib.sentence_index
+    lex = si.lexical("hydrotherapy pool register", lib.abbreviations())
+    kent = next(lt.id for lt in lib.letters() if lt.area == "Kent")
+    by_text = {si.text(int(k)): float(lex[k]) for k in si.by_letter[kent]}
+    assert by_text["The HPR now covers young adults up to 25."] == pytest.approx(1.0)
+    assert by_text["Pupils' reading ages are low in too many schools."] == 0.0
