@@ -130,6 +130,13 @@ _LOOKUP_FRAME_RE = re.compile(
 # An aside that sets part of the topic apart: "(not counting X)", "(excluding X)".
 _ASIDE_RE = re.compile(r"\(\s*(?:not\s+counting|not\s+including|excluding|except(?:\s+for)?|other\s+than|"
                        r"apart\s+from|leaving\s+out|ignoring)\b[^)]*\)", re.I)
+_PREAMBLE_RE = re.compile(r"^([^,;:?]{0,80}?)\s*[,;:–—-]\s*(?=(?:where|which|what|how\s+many|in\s+which)\b)", re.I)
+_SCOPE_GLUE = frozenset("in the of from for at on to by during before after since until with a an and or "
+                        "only just looking using inspection inspections letter letters report reports document "
+                        "documents visit visits revisit revisits joint each every area areas partnership "
+                        "partnerships local s".split())
+_SAY_TAIL_RE = re.compile(rf"\s*\??\s*(?:which|what)\s+{_UNIT}\s+(?:say|said|says|mention|mentions|report|reports)"
+                          r"(?:\s+(?:that|this|so|it))?\s*\??\s*$", re.I)
 # A comparison's frame: "how did A and B compare on X" (areas and years already taken out).
 _COMPARE_FRAME_RES = (
     re.compile(r"^\s*how\s+(?:did|do|does|have|has)\s+(?:(?:and|&|,|'s)\s+)*(?:compare|differ|contrast)\s*"
@@ -161,6 +168,8 @@ _FRAME_RES = (
                r"(?:(?:have|has|had|did|do|does)\s+(?:not\s+)?)?"
                r"(?:find|found|say|said|report(?:ed)?|identif(?:y|ied)|note[ds]?|mention(?:ed)?|describe[ds]?|"
                r"highlight(?:ed)?|raise[ds]?|see|saw|state[ds]?|judge[ds]?|conclude[ds]?)\s*(?:that\s+)?", re.I),
+    # "(where did) parents find that X": what someone found is the clause
+    re.compile(r"^\s*(?:[\w']+\s+){1,3}?(?:find|found|say|said|feel|felt|report|reported|think|thought)\s+that\s+", re.I),
     re.compile(r"^\s*(?:were|was|are|is|been|be)\s+(?:(?:found|judged|said|reported|identified|seen|deemed|"
                r"described|considered|noted|rated)\s+)?(?:to\s+)?(?:(?:have|be)\s+)?", re.I),
     re.compile(r"^\s*(?:has|have|had)\s+(?:been\s+)?(?:found\s+to\s+(?:have|be)\s+)?", re.I),
@@ -469,6 +478,16 @@ def _is_pronoun_topic(topic: str) -> bool:
 def _clause(raw: str) -> Clause:
     s = raw.strip(" ,;:-–—")
     s = _ASIDE_RE.sub(" ", s).strip(" ,;:-–—")
+    # A preamble of scope words only ("In the ... from ..., where were ..."): its content
+    # was read as scope already.
+    m = _PREAMBLE_RE.match(s)
+    if m:
+        content = [w for w in re.findall(r"[a-z]+", m.group(1).lower()) if w not in _SCOPE_GLUE]
+        # "For children in care, which areas were praised for X": the preamble narrows the
+        # topic, so it goes after it ("X for children in care").
+        s = s[m.end():] + (" " + m.group(1).strip() if content else "")
+    # "which areas say that" after the question mark is the frame, not the topic.
+    s = _SAY_TAIL_RE.sub("", s).strip(" ,;:-–—")
     m = _LOOKUP_FRAME_RE.match(s)
     if m:
         # "what did they say about X" -> X; "what problem did they find with X" -> "problem with X"
@@ -508,6 +527,7 @@ def _clause(raw: str) -> Clause:
         s = (s[: m.start()] + " " + s[m.end():]).strip()
     text = s
     topic = _FRAME_NOUNS_RE.sub(" ", re.sub(r"[(\[]\s*[)\]]", " ", s))  # "( )": an area taken out
+    topic = re.sub(r"^\s*(?:the\s+)?'s?\b\s*", " ", topic)  # "the council's X" with "council" taken out
     for _ in range(4):
         before = topic
         topic = _TAIL_RE.sub(" ", topic).strip()

@@ -378,3 +378,21 @@ def test_one_area_between_two_years_is_a_comparison_over_time() -> None:
     assert q.intent == "compare" and (q.since, q.until) == (2019, 2024)
     assert [c.topic for c in q.clauses] == ["sharing plans with schools"]
     assert parse("What did the 2019 Medway inspection say about portage?").intent == "lookup"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # a preamble of scope words only goes; one with content narrows the topic
+        ("In the joint inspection letters from before 2020, where were inspectors positive about portage?", "portage"),
+        ("For children in care, which areas were praised for dental checks?", "dental checks For children in care"),
+        # "which areas say that" after the question is frame
+        ("do parents have to wait for respite care? which areas say that", "parents have to wait for respite care"),
+        # what someone found is the clause
+        ("Where did parents find that emails to the council went unanswered?", "emails to the went unanswered"),
+        # a frame noun taken out leaves no "'s" behind
+        ("Which of the 2024 inspections praised the council's portage team?", "portage team"),
+    ],
+)
+def test_preambles_tails_and_reported_findings_are_frame(text: str, topic: str) -> None:
+    assert [c.topic for c in parse(text).clauses] == [topic]
