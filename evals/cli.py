@@ -25,7 +25,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         metavar="FILE",
         action="append",
         default=[],
-        help="gold JSONL, or a bundled suite's name: seed, dev, heldout (repeatable; "
+        help="gold JSONL, or a bundled suite's name: seed, dev, dev2, heldout (repeatable; "
         "default: seed)",
     )
     src = p.add_mutually_exclusive_group()
