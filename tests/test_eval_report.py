@@ -43,7 +43,8 @@ def test_shipped_thresholds_are_the_bar():
     assert seed["min"]["set_f1"] == 0.95
     dev = load_thresholds(suite="dev")
     heldout = load_thresholds(suite="heldout")
-    for bounds in (seed, dev, heldout):
+    dev2 = load_thresholds(suite="dev2")
+    for bounds in (seed, dev, dev2, heldout):
         assert bounds["min"]["verbatim_rate"] == 1.0
         assert bounds["min"]["by_kind.unanswerable.abstention_accuracy"] == 1.0
         assert bounds["max"]["lookup_words_p50"] == 80  # issue 9
@@ -62,12 +63,12 @@ def test_check_thresholds_passes_and_fails():
 
 
 def test_each_suite_is_gated_on_its_own_section():
-    looser = PASSING | {"set_f1": 0.9, "evidence_recall": 0.75, "must_mention": 0.8}
+    looser = PASSING | {"set_f1": 0.9, "evidence_recall": 0.75, "must_mention": 0.86}
     assert check_thresholds(looser, suite="dev") == []
     assert check_thresholds(looser, suite="seed") == [
         "set_f1 = 0.9, needs >= 0.95",
-        "evidence_recall = 0.75, needs >= 0.85",
-        "must_mention = 0.8, needs >= 0.85",
+        "evidence_recall = 0.75, needs >= 0.88",
+        "must_mention = 0.86, needs >= 0.9",
     ]
 
 
