@@ -28,8 +28,8 @@ _SAME_RE = re.compile(r"\b(?:same|that|this|it|there|their|they|those|these|them
                       r"what\s+about|how\s+about|and)\b", re.I)
 
 
-# A pronoun that stands for the last question's topic ("who provides it", "what is it used
-# for"); "they"/"their" stand for the area or its people, not the topic.
+# A pronoun that stands for the last question's topic ("who runs it", "how long is the wait
+# for it"); "they"/"their" stand for the area or its people, not the topic.
 _TOPIC_PRONOUN_RE = re.compile(r"\b(?:it|its|it's|this|these|those|them)\b", re.I)
 
 
@@ -84,7 +84,7 @@ def resolve(lib: Library, question: str, history: list[str]) -> tuple[Query, str
     prev, _ = resolve(lib, history[-1], history[:-1])
     prev_topic = "; ".join(c.topic for c in prev.clauses if c.topic)
     if pronoun and prev_topic and not narrowing:
-        # "what is it used for in Kent?": the pronoun is the last topic.
+        # "who runs it in Kent?": the pronoun is the last topic.
         out = copy.deepcopy(q)
         for c in out.clauses:
             c.topic = _TOPIC_PRONOUN_RE.sub(prev_topic, c.topic, count=1)

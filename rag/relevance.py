@@ -151,8 +151,8 @@ class SentenceIndex:
                     idf = max(idf, math.log((len(self.pidx) + 1) / (len(hits) + 0.5)))
             hits_of[t], weights[t] = hits, max(idf, 0.0) ** IDF_POWER
         # The other way round: a topic that spells out what an abbreviation stands for
-        # ("dynamic support register") is found in sentences that only use the
-        # abbreviation ("the DSR offer"), as letters do after defining it.
+        # ("hearing impairment team") is found in sentences that only use the
+        # abbreviation ("the HIT visits"), as letters do after defining it.
         have = {stem(t) for t in words}
         for acro, full in expansions.items():
             parts = [stem(w) for w in tokens(full) if w not in STOPWORDS]

@@ -47,7 +47,7 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 
 # Openers that tie a sentence to the one before it (a closed class of English discourse
-# words: demonstratives and consequence markers). "This reduces the choice for parents"
+# words: demonstratives and consequence markers). "This means families travel further"
 # says nothing alone; a quote of the sentence before it is incomplete without it.
 _CONTINUES_RE = re.compile(r"^\W*(?:this|these|such|as\s+a\s+result|consequently|therefore|thus|hence|"
                            r"because\s+of\s+this|in\s+turn|as\s+such)\b", re.I)

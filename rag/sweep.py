@@ -34,7 +34,7 @@ STANCE_RANK = 0.05
 FOCUSED = 3  # a set answer over this many letters or fewer quotes more of each
 FOCUSED_QUOTES = 2  # how much a clear lean counts when choosing a letter's best quote
 _PARTS_SPLIT_RE = re.compile(r"(,|;|\band/or\b|\bor\b|\bsuch\s+as\b|\bincluding\b|\be\.g\.|\bfor\s+example\b)", re.I)
-# A negator inside a clause, after its subject: "plans are not shared", "staff don't get",
+# A negator inside a clause, after its subject: "the pool is not open", "pupils don't get",
 # "no longer too long" (not the clause's first word: that is question negation).
 _INNER_NEGATOR_RE = re.compile(r"(?<=\w)\s+(?:(?:do|does|did|is|are|was|were|have|has|had|can|could)\s*"
                                r"(?:not|n't)|not|never|no\s+longer|cannot)\b", re.I)
@@ -68,8 +68,8 @@ class SweepResult:
 def topic_variants(topic: str) -> list[str]:
     """The whole topic and each of its listed parts ("OT or physio" -> both, and each).
 
-    A negation scopes over the "or" after it: "plans did not capture the child or young
-    person's views" is one proposition, not "... the child" and "young person's views"."""
+    A negation scopes over the "or" after it: "reviews did not record the pupil or parent's
+    wishes" is one proposition, not "... the pupil" and "parent's wishes"."""
     pieces = _PARTS_SPLIT_RE.split(topic)  # text, separator, text, ...
     parts = [pieces[0]]
     for sep, text in zip(pieces[1::2], pieces[2::2], strict=True):
@@ -101,9 +101,9 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
         logit = lib.stance_of(text)
         inner = _INNER_NEGATOR_RE.search(text)
         if inner and not c.negated:
-            # "families did not get timely help": what the negation does to the stance (the
-            # clause against itself without it) is the lean asked for, free of the topic's
-            # usual lean ("timely help" reads favourable whatever is said of it).
+            # "pupils did not get a quick assessment": what the negation does to the stance
+            # (the clause against itself without it) is the lean asked for, free of the
+            # topic's usual lean ("a quick assessment" reads favourable whatever is said of it).
             logit = logit - lib.stance_of(text[: inner.start()] + " " + text[inner.end():])
         polarity = 0 if abs(logit) < margin else (-1 if logit > 0 else 1)
         weak = bool(polarity) and abs(logit) < CLEAR_MARGIN

@@ -7,6 +7,7 @@ None of these letters or questions is in a gold suite.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -302,17 +303,24 @@ def test_a_negation_inside_the_clause_asks_for_what_it_does_to_the_stance() -> N
     letters = {
         "kent": report("Kent", "2 to 6 October 2023", "inconsistent",
                        ["The youth offending team supports young people with SEND well."],
-                       ["Health practitioners are not sent copies of finalised plans."]),
+                       ["Families are not offered places at the holiday hydrotherapy sessions."]),
         "camden": report("Camden", "8 to 12 July 2024", "positive",
-                         ["Health practitioners are sent copies of finalised plans promptly."],
+                         ["Families are offered places at the holiday hydrotherapy sessions quickly."],
                          ["Pupils' reading ages are low in too many schools."]),
     }
     lib = tiny_library(letters, learnt_stance=True)
-    for question in ("where are health practitioners not sent copies of finalised plans?",
-                     "which areas' health practitioners don't get sent copies of finalised plans"):
+    for question in ("where are families not offered places at the holiday hydrotherapy sessions?",
+                     "which areas' families don't get offered places at the holiday hydrotherapy sessions"):
         q = lib.parse(question)
         assert check_clause(lib, q.clauses[0]).polarity == -1, question
         assert lib.ask(question).yes_areas == ["Kent"], question
+    # The rule itself, with a stance reader that mostly reads the topic (favourable, -1.0)
+    # and adds +1.2 for the negation: the whole clause reads -1.0 + 1.2 = +0.2, under the
+    # margin, so without the contrast it would ask for any mention.
+    q = lib.parse("where are families not offered places at the holiday hydrotherapy sessions?")
+    lib.stance_of = lambda text: -1.0 + (1.2 if re.search(r"\bnot\b|n't", text) else 0.0)
+    chk = check_clause(lib, q.clauses[0])
+    assert (chk.polarity, chk.weak) == (-1, True)
 
 
 def test_a_faint_lean_in_the_question_takes_letters_that_speak_to_it_bar_the_opposite() -> None:
