@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from rag.compose import CLARIFY
 from rag.question import Query
+from rag.sweep import is_topic
 
 if TYPE_CHECKING:
     from rag.library import Library
@@ -35,6 +36,12 @@ _TOPIC_PRONOUN_RE = re.compile(r"\b(?:it|its|it's|this|these|those|them)\b", re.
 
 def _has_topic(lib: Library, q: Query) -> bool:
     return any(c.topic and lib.sentence_index.distinctive(lib.expand(c.topic)) for c in q.clauses)
+
+
+def _common_topic(lib: Library, q: Query) -> bool:
+    """A topic of its own that most letters speak to: a whole question, not a follow-up
+    missing its topic."""
+    return q.intent in ("set", "count") and any(is_topic(lib, q, c) for c in q.clauses)
 
 
 def _scope_words(q: Query) -> str:
@@ -76,7 +83,7 @@ def resolve(lib: Library, question: str, history: list[str]) -> tuple[Query, str
             return q, ""  # "failings that were systemic": an outcome is a whole question
         if q.anaphora and not own_topic and re.search(r"\b(?:same|that|those|them|these|it)\b", question, re.I):
             return q, CLARIFY
-        if own_topic or q.has_scope:
+        if own_topic or q.has_scope or (_common_topic(lib, q) and not q.anaphora):
             return q, ""
         if q.intent in ("set", "count") or q.anaphora:
             return q, CLARIFY
@@ -109,6 +116,8 @@ def resolve(lib: Library, question: str, history: list[str]) -> tuple[Query, str
         return out, ""
     if q.has_scope or q.unknown_areas or counting:
         return _rescope(q, prev, question), ""
+    if _common_topic(lib, q) and not q.anaphora:
+        return q, ""  # a new question on a topic most letters speak to ("waiting times")
     return q, CLARIFY
 
 

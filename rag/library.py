@@ -26,7 +26,7 @@ from rag.relevance import SentenceIndex
 from rag.search import HybridIndex, Scope
 from rag.settings import PARSER_VERSION, Settings, default_store
 from rag.stance import StanceModel
-from rag.sweep import compose_set, sweep
+from rag.sweep import compose_set, is_topic, sweep
 from rag.text import STOPWORDS
 from rag.types import Answer, Coverage, Letter, Passage
 
@@ -359,8 +359,7 @@ class Library:
                     for a in q.areas) + "."
             return self._abstain(base, cov, f"No letter matches the scope ({self._scope_label(q)}).{held}")
         if q.intent in ("set", "count"):
-            q.topic_specific = any(self.sentence_index.distinctive(self.expand(c.topic))
-                                   for c in q.clauses if c.topic)
+            q.topic_specific = any(is_topic(self, q, c) for c in q.clauses)
         else:  # a lookup's topic is whatever its frame leaves: "respite care beds" counts
             q.topic_specific = any(c.topic for c in q.clauses)
         if q.intent == "compare" and len(q.areas) < 2 and len(letters) < 2:

@@ -20,6 +20,7 @@ import numpy as np
 from rag.compose import CitationBook, letter_label
 from rag.question import Clause, Query
 from rag.relevance import Calibrated
+from rag.text import STOPWORDS, tokens
 from rag.types import OUTCOME_LABELS, Finding, Letter
 
 if TYPE_CHECKING:
@@ -80,6 +81,15 @@ def topic_variants(topic: str) -> list[str]:
     parts = [p.strip() for p in parts]
     parts = [p for p in parts if len(re.findall(r"[A-Za-z]{3,}", p)) >= 1 and p != topic]
     return [topic, *dict.fromkeys(parts)]
+
+
+def is_topic(lib: Library, q: Query, c: Clause) -> bool:
+    """Does the clause name something to check each letter for? Beside an outcome ("whose
+    SEND arrangements had systemic failings") words that nearly every letter uses are frame;
+    otherwise a topic most letters speak to ("waiting times") is still the question."""
+    if not c.topic or all(t in STOPWORDS for t in tokens(c.topic)):
+        return False
+    return not q.outcome or lib.sentence_index.distinctive(lib.expand(c.topic))
 
 
 def check_clause(lib: Library, c: Clause) -> ClauseCheck:
@@ -165,8 +175,7 @@ def _combine(verdicts: list[LetterVerdict], how: str) -> LetterVerdict:
 
 def sweep(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -> SweepResult:
     res = SweepResult()
-    checks = [check_clause(lib, c) for c in q.clauses
-              if c.topic and lib.sentence_index.distinctive(lib.expand(c.topic))]
+    checks = [check_clause(lib, c) for c in q.clauses if is_topic(lib, q, c)]
     res.checks = checks
     quotes = lib.settings.answer.quotes_per_letter
     for lt in letters:

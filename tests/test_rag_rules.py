@@ -369,3 +369,26 @@ def test_a_spelt_out_topic_finds_sentences_that_use_only_its_abbreviation() -> N
     by_text = {si.text(int(k)): float(lex[k]) for k in si.by_letter[kent]}
     assert by_text["The HPR now covers young adults up to 25."] == pytest.approx(1.0)
     assert by_text["Pupils' reading ages are low in too many schools."] == 0.0
+
+
+def test_a_topic_most_letters_speak_to_is_still_a_question() -> None:
+    # Every letter mentions waiting times; "which areas were criticised over them" is a
+    # whole question (not a follow-up missing its topic), answered letter by letter.
+    areas = ["Kent", "Camden", "Salford", "Medway", "Rutland"]
+    letters = {
+        a.lower(): report(a, f"{i + 1} to {i + 5} May 2023", "inconsistent",
+                          ["The youth offending team supports young people with SEND well."]
+                          + ([] if i % 2 else ["Waiting times for therapy are short."]),
+                          ["Pupils' reading ages are low in too many schools."]
+                          + (["Waiting times for therapy are far too long."] if i % 2 else []))
+        for i, a in enumerate(areas)
+    }
+    lib = tiny_library(letters)
+    assert not lib.sentence_index.distinctive(lib.expand("waiting times for therapy"))
+    for history in (None, ["which areas were praised for their youth offending team?"]):
+        ans = lib.ask("which areas were criticised over waiting times for therapy?", history=history)
+        assert ans.intent == "set" and ans.yes_areas == ["Camden", "Medway"], history
+    # beside an outcome, words every letter uses are frame, not a topic
+    q = lib.parse("which areas with inconsistent outcomes had waiting times for therapy?")
+    from rag.sweep import is_topic
+    assert q.outcome == "inconsistent" and not is_topic(lib, q, q.clauses[0])
