@@ -108,6 +108,9 @@ _EVAL_RE = re.compile(
     r")\b(?:\s+(?:for|over|about|on|in|around|with))?\s*",
     re.I,
 )
+# A stance adverb closing the clause: "mention the forum positively", "... critically".
+_MANNER_RE = re.compile(r"\s+(?:(?P<pos>positively|favourably|favorably|approvingly|in\s+a\s+positive\s+light)|"
+                        r"(?P<neg>negatively|critically|unfavourably|unfavorably|in\s+a\s+negative\s+light))\W*$", re.I)
 # A follow-up that judges what was asked before: "was that a problem there too?"
 _THAT_EVAL_RE = re.compile(
     r"^\s*(?:and\s+|but\s+|so\s+)?(?:(?:was|is|were|are|did)\s+)?(?:that|this|it|they|there|those)\s+(?:also\s+|too\s+)?"
@@ -123,7 +126,7 @@ _NEUTRAL_RE = re.compile(r"^[\s'’]*(?:(?:reports?|letters?|documents?|inspecti
 _LOOKUP_FRAME_RE = re.compile(
     r"^\s*(?:and\s+|so\s+|but\s+)?(?:what|which)\s+(?:(?:kind|sort|type)s?\s+of\s+)?(?:(?P<noun>[a-z]+)\s+)?"
     r"(?:did|does|do|has|have|had)\s+(?:the\s+)?(?:(?:send|local\s+area|area|joint)\s+)?"
-    r"(?:inspectors?|inspection(?:\s+team)?|reports?|letters?|revisit|they|it|ofsted|cqc|one)\s+(?:(?:of|in|for|on)\s+)?"
+    r"(?:(?:inspectors?|inspection(?:\s+team)?|reports?|letters?|revisit|they|it|ofsted|cqc|one)\s+)?(?:(?:of|in|for|on)\s+)?"
     r"(?:find|found|say|said|note|noted|report|reported|raise|raised|conclude|concluded|think|make|made|flag|flagged)\b\s*"
     r"(?P<prep>(?:about|on|regarding|concerning|of|in|with|for|around)\b\s*)?",
     re.I)
@@ -323,6 +326,15 @@ def parse_question(text: str, indexed_areas: list[str], *,
     if q.intent in ("set", "count"):
         work = _outcome(q, work)
     _clauses(q, work)
+    if q.intent in ("lookup", "compare"):
+        # "what was the overall judgement", "how was it rated": the outcome frame, no topic.
+        q.clauses = [c for c in q.clauses
+                     if not c.topic or c.polarity or not re.fullmatch(r"\W*(?:(?:what|how|which|was|is|were|are|did|does|do|get|got|given|the|"
+                                         r"overall|final|its|their|of|for|outcome|outcomes|judge?ments?|verdict|result|"
+                                         r"results|rating|ratings|rated|grade|grades|conclusion|concluded?)\W+)*\W*",
+                                         c.topic + " ", re.I)]
+        if not q.clauses and re.search(r"\bgrade|\brat(?:ed|ing)\b", text, re.I):
+            q.asks_outcome = True
     return q
 
 
@@ -525,6 +537,10 @@ def _clause(raw: str) -> Clause:
     if m:
         polarity, explicit = (1 if m.group("pos") else -1), True
         s = (s[: m.start()] + " " + s[m.end():]).strip()
+    m = _MANNER_RE.search(s)
+    if m:  # "mention X positively", "write about X critically"
+        polarity, explicit = (1 if m.group("pos") else -1), True
+        s = s[: m.start()].strip()
     text = s
     topic = _FRAME_NOUNS_RE.sub(" ", re.sub(r"[(\[]\s*[)\]]", " ", s))  # "( )": an area taken out
     topic = re.sub(r"^\s*(?:the\s+)?'s?\b\s*", " ", topic)  # "the council's X" with "council" taken out

@@ -396,3 +396,23 @@ def test_one_area_between_two_years_is_a_comparison_over_time() -> None:
 )
 def test_preambles_tails_and_reported_findings_are_frame(text: str, topic: str) -> None:
     assert [c.topic for c in parse(text).clauses] == [topic]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what is the outcome for Medway's latest inspection?", "what was the overall judgement for Bolton?",
+     "how was Rutland rated?", "what grade did Suffolk get?"],
+)
+def test_an_outcome_lookup_has_no_topic(text: str) -> None:
+    q = parse(text)
+    assert q.intent == "lookup" and q.clauses == [] and q.asks_outcome
+
+
+def test_a_stance_adverb_closing_the_clause_is_its_lean() -> None:
+    assert [(c.topic, c.polarity, c.explicit) for c in parse("which areas mention portage positively?").clauses] \
+        == [("portage", 1, True)]
+    assert [(c.topic, c.polarity) for c in parse("which reports talk about respite care negatively").clauses] \
+        == [("respite care", -1)]
+    # a lookup frame with no subject left after the area is taken out
+    assert parse("what did Medway say about outcomes for care leavers?").clauses[0].topic == \
+        "outcomes for care leavers"
