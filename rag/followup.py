@@ -85,6 +85,9 @@ def resolve(lib: Library, question: str, history: list[str]) -> tuple[Query, str
             return q, CLARIFY
         if own_topic or q.has_scope or (_common_topic(lib, q) and not q.anaphora):
             return q, ""
+        if q.intent in ("set", "count") and not q.anaphora and not any(
+                c.polarity or c.negated or is_topic(lib, q, c) for c in q.clauses):
+            return q, ""  # "how many reports are there?", "list all the areas": the whole collection
         if q.intent in ("set", "count") or q.anaphora:
             return q, CLARIFY
         return q, ""

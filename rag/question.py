@@ -133,6 +133,11 @@ _LOOKUP_FRAME_RE = re.compile(
 # An aside that sets part of the topic apart: "(not counting X)", "(excluding X)".
 _ASIDE_RE = re.compile(r"\(\s*(?:not\s+counting|not\s+including|excluding|except(?:\s+for)?|other\s+than|"
                        r"apart\s+from|leaving\s+out|ignoring)\b[^)]*\)", re.I)
+# "X - which areas were bad / did well?": the wh-frame and its verdict after the topic.
+_TAIL_EVAL_RE = re.compile(
+    rf"[\s,;:–—-]*\b(?:which|what|where)\s+(?:{_UNIT}\s+)?(?:were|was|are|is|did|do|does|had|have)\s+"
+    r"(?:(?P<pos>good|best|better|strong|well|praised|commended)|(?P<neg>bad|worst|worse|poor|poorly|weak|badly|"
+    r"criticised|criticized|a\s+problem|problems))\b\W*$", re.I)
 _PREAMBLE_RE = re.compile(r"^([^,;:?]{0,80}?)\s*[,;:–—-]\s*(?=(?:where|which|what|how\s+many|in\s+which)\b)", re.I)
 _SCOPE_GLUE = frozenset("in the of from for at on to by during before after since until with a an and or "
                         "only just looking using inspection inspections letter letters report reports document "
@@ -309,8 +314,9 @@ def parse_question(text: str, indexed_areas: list[str], *,
     q.asks_next = bool(_NEXT_RE.search(text))
     q.asks_outcome = bool(_CONCLUDE_RE.search(text))
     q.asks_number = bool(_NUMBER_RE.search(text))
-    q.anaphora = bool(re.search(r"\b(?:those|these|them|that|it|there|their|they|same|ones)\b",
-                                text, re.I)) and len(text.split()) <= 14
+    # ("are there", "is there": existential, not a pointer back; "were there" may point back)
+    q.anaphora = bool(re.search(r"\b(?:those|these|them|that|it|(?<!are\s)(?<!is\s)there|"
+                                r"their|they|same|ones)\b", text, re.I)) and len(text.split()) <= 14
 
     m = _COUNT_RE.search(work)
     n_areas = len(q.areas)
@@ -490,6 +496,11 @@ def _is_pronoun_topic(topic: str) -> bool:
 def _clause(raw: str) -> Clause:
     s = raw.strip(" ,;:-–—")
     s = _ASIDE_RE.sub(" ", s).strip(" ,;:-–—")
+    tail_lean = 0
+    m = _TAIL_EVAL_RE.search(s)
+    if m and m.start() > 0:  # "X - which areas were bad?": the lean asked for comes last
+        tail_lean = 1 if m.group("pos") else -1
+        s = s[: m.start()].strip(" ,;:-–—")
     # A preamble of scope words only ("In the ... from ..., where were ..."): its content
     # was read as scope already.
     m = _PREAMBLE_RE.match(s)
@@ -541,6 +552,8 @@ def _clause(raw: str) -> Clause:
     if m:  # "mention X positively", "write about X critically"
         polarity, explicit = (1 if m.group("pos") else -1), True
         s = s[: m.start()].strip()
+    if tail_lean and not polarity:
+        polarity, explicit = tail_lean, True
     text = s
     topic = _FRAME_NOUNS_RE.sub(" ", re.sub(r"[(\[]\s*[)\]]", " ", s))  # "( )": an area taken out
     topic = re.sub(r"^\s*(?:the\s+)?'s?\b\s*", " ", topic)  # "the council's X" with "council" taken out

@@ -252,7 +252,10 @@ def compose_set(q: Query, res: SweepResult, letters: dict[str, Letter], book: Ci
     silent = [f for f in res.findings if f.verdict == "not_mentioned"]
     yes_areas = sorted({f.area for f in yes})
     docs = "document" if in_scope == 1 else "documents"
-    if q.intent == "count" and q.count_unit == "documents":
+    if q.intent == "count" and q.count_unit == "documents" and not res.checks and not q.outcome:
+        lead = (f"**{len(yes)} {docs}** in scope ({scope_label})"
+                + (": " + ", ".join(letter_label(letters[f.letter_id]) for f in yes) if yes else "") + ".")
+    elif q.intent == "count" and q.count_unit == "documents":
         lead = (f"**{len(yes)} of the {in_scope} {docs}** in scope ({scope_label}) do"
                 + (": " + ", ".join(letter_label(letters[f.letter_id]) for f in yes) if yes else "") + ".")
     elif q.intent == "count":

@@ -416,3 +416,18 @@ def test_a_stance_adverb_closing_the_clause_is_its_lean() -> None:
     # a lookup frame with no subject left after the area is taken out
     assert parse("what did Medway say about outcomes for care leavers?").clauses[0].topic == \
         "outcomes for care leavers"
+
+
+def test_a_verdict_after_the_topic_is_its_lean() -> None:
+    assert [(c.topic, c.polarity, c.explicit) for c in parse("portage waits - which areas were bad?").clauses] \
+        == [("portage waits", -1, True)]
+    assert [(c.topic, c.polarity) for c in parse("respite care, which areas did well?").clauses] \
+        == [("respite care", 1)]
+    assert [(c.topic, c.polarity) for c in parse("respite care: where was it a problem?").clauses] \
+        == [("respite care", -1)]
+
+
+def test_existential_there_is_not_a_pointer_back() -> None:
+    q = parse("how many reports are there?")
+    assert q.intent == "count" and q.count_unit == "documents" and not q.anaphora
+    assert parse("how many were there?").anaphora

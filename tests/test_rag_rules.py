@@ -392,3 +392,10 @@ def test_a_topic_most_letters_speak_to_is_still_a_question() -> None:
     q = lib.parse("which areas with inconsistent outcomes had waiting times for therapy?")
     from rag.sweep import is_topic
     assert q.outcome == "inconsistent" and not is_topic(lib, q, q.clauses[0])
+
+
+def test_a_question_about_the_whole_collection_lists_it(lib) -> None:
+    ans = lib.ask("how many reports are there?")
+    assert ans.intent == "count" and ans.text.startswith("**4 documents** in scope")
+    assert lib.ask("list all the areas").yes_areas == ["Camden", "Kent", "Salford"]
+    assert "not sure what that refers to" in lib.ask("which of those?").text  # still needs a conversation
