@@ -14,6 +14,7 @@ A follow-up that lacks a part no earlier question supplies gets a question back.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from rag.library import Library
 
 _NARROW_RE = re.compile(r"\b(?:of\s+(?:those|these|them|the\s+above)|those|these|them|the\s+same\s+ones)\b", re.I)
+_TOPIC_OBJECT_RE = re.compile(r"\b(?:for|about|over|with|on|to|by|around|regarding|in)\s+(?:them|those|these|it)\b", re.I)
+_WHAT_ABOUT_RE = re.compile(r"^\s*(?:and\s+|so\s+|ok\s+|okay\s+)?(?:what|how)\s+about\b", re.I)
 _SAME_RE = re.compile(r"\b(?:same|that|this|it|there|their|they|those|these|them|also|too|as\s+well|"
                       r"what\s+about|how\s+about|and)\b", re.I)
 
@@ -36,6 +39,11 @@ _TOPIC_PRONOUN_RE = re.compile(r"\b(?:it|its|it's|this|these|those|them)\b", re.
 
 def _has_topic(lib: Library, q: Query) -> bool:
     return any(c.topic and lib.sentence_index.distinctive(lib.expand(c.topic)) for c in q.clauses)
+
+
+def _pronoun_only(topic: str) -> bool:
+    return bool(topic) and not re.sub(r"\b(?:it|its|they|them|their|this|these|those|that|there|one|ones)\b|\W", "",
+                                      topic, flags=re.I)
 
 
 def _common_topic(lib: Library, q: Query) -> bool:
@@ -71,10 +79,13 @@ def resolve(lib: Library, question: str, history: list[str]) -> tuple[Query, str
     if q.wordless:
         return q, ""
     own_topic = _has_topic(lib, q)
-    narrowing = bool(_NARROW_RE.search(question)) and q.intent in ("set", "count")
+    # "which of them ...", "those in 2024": narrowing; "praised for them": the topic
+    narrowing = bool(_NARROW_RE.search(_TOPIC_OBJECT_RE.sub(" ", question))) and q.intent in ("set", "count")
+    what_about = bool(history) and bool(_WHAT_ABOUT_RE.match(question)) and not q.has_scope \
+        and any(c.topic and not _pronoun_only(c.topic) for c in q.clauses)
     counting = q.intent == "count" and not own_topic and not q.outcome
     pronoun = own_topic and bool(history) and any(_TOPIC_PRONOUN_RE.search(c.topic) for c in q.clauses)
-    if own_topic and not narrowing and not (q.anaphora and not q.has_scope) and not pronoun:
+    if own_topic and not narrowing and not (q.anaphora and not q.has_scope) and not pronoun and not what_about:
         return q, ""
     if own_topic and q.anaphora and not q.has_scope and not history:
         return q, ""
@@ -93,6 +104,8 @@ def resolve(lib: Library, question: str, history: list[str]) -> tuple[Query, str
         return q, ""
     prev, _ = resolve(lib, history[-1], history[:-1])
     prev_topic = "; ".join(c.topic for c in prev.clauses if c.topic)
+    if what_about:
+        return _what_about(q, prev), ""
     if pronoun and prev_topic and not narrowing:
         # "who runs it in Kent?": the pronoun is the last topic.
         out = copy.deepcopy(q)
@@ -121,7 +134,37 @@ def resolve(lib: Library, question: str, history: list[str]) -> tuple[Query, str
         return _rescope(q, prev, question), ""
     if _common_topic(lib, q) and not q.anaphora:
         return q, ""  # a new question on a topic most letters speak to ("waiting times")
+    if any(c.explicit and c.polarity and _pronoun_only(c.topic) for c in q.clauses) and prev_topic:
+        # "and which were praised for them?": the last question, asked for that lean
+        return _rescope(q, prev, question), ""
+    words = [c for c in q.clauses if c.topic and not _pronoun_only(c.topic)]
+    if q.anaphora and words and prev.has_scope:
+        # "what about its EHC plans?": a topic of its own, for the last question's scope
+        out = copy.deepcopy(q)
+        out.areas, out.regions = list(prev.areas), list(prev.regions)
+        out.since, out.until, out.framework, out.latest = prev.since, prev.until, prev.framework, prev.latest
+        for c in out.clauses:
+            c.topic = re.sub(r"^\s*(?:its|their|his|her)\s+", "", c.topic, flags=re.I)
+        if out.intent == "lookup" and len(out.areas) != 1 and prev.intent in ("set", "count"):
+            out.intent = "set"
+        out.read_as = f"{', '.join(c.topic for c in out.clauses if c.topic)} ({_scope_words(out) or 'all letters'})"
+        return out, ""
     return q, CLARIFY
+
+
+def _what_about(q: Query, prev: Query) -> Query:
+    """"what about EHC plans?": the last question, on this topic instead."""
+    words = [c for c in q.clauses if c.topic and not _pronoun_only(c.topic)]
+    topic = "; ".join(re.sub(r"^\s*(?:its|their)\s+", "", c.topic, flags=re.I) for c in words)
+    out = copy.deepcopy(prev)
+    out.text = q.text
+    if prev.clauses:
+        out.clauses = [dataclasses.replace(prev.clauses[0], text=topic, topic=topic)]
+    else:
+        out.clauses = [dataclasses.replace(words[0], text=topic, topic=topic)]
+    out.combine = "and"
+    out.read_as = f"{prev.text.strip()} — about {topic} instead ({_scope_words(out) or 'all letters'})"
+    return out
 
 
 def _rescope(q: Query, prev: Query, question: str) -> Query:
@@ -149,7 +192,7 @@ def _rescope(q: Query, prev: Query, question: str) -> Query:
         out.intent = "compare"
     elif prev.intent in ("set", "count"):
         out.intent = "set" if len(out.areas) != 1 else "set"
-    judged = [c for c in q.clauses if c.explicit and c.polarity and not c.topic]
+    judged = [c for c in q.clauses if c.explicit and c.polarity and (not c.topic or _pronoun_only(c.topic))]
     if judged and out.clauses:  # "was that a problem in Kent?": the same topic, that lean
         for c in out.clauses:
             c.polarity, c.explicit, c.negated = judged[0].polarity, True, False

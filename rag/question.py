@@ -37,7 +37,7 @@ _SET_RE = re.compile(
     rf"\b(?:tell|show)\s+me\s+(?:which|where|the)\b|[,;:-]\s*(?:where|which\s+{_UNIT})\b",
     re.I,
 )
-_WHICH_OF_RE = re.compile(r"^[\s,;:]*(?:so\s+|and\s+)?which\s+of\b", re.I)  # "which of A and B ...": a set
+_WHICH_OF_RE = re.compile(r"^[\s,;:]*(?:so\s+|and\s+)?which\s+(?:of\b|(?=(?:were|was|are|had|have|did)\b))", re.I)  # "which of A and B ...": a set
 _BETWEEN_YEARS_RE = re.compile(r"\bbetween\s+(?:(?:the|its|their)\s+)?(?:19|20)\d\d\s+and\s+(?:(?:the|its|their)\s+)?"
                                r"(?:19|20)\d\d\b", re.I)  # one area "between 2019 and 2025": over time
 _COMPARE_RE = re.compile(r"\b(?:change[ds]?|changing|compare[ds]?|comparison|comparing|over\s+time|"
@@ -163,6 +163,7 @@ _FRAME_RES = (
                r"the\s+same(?:\s+thing)?\b|\bthe\s+same(?:\s+thing)?\s*$", re.I),
     re.compile(rf"^\s*(?:so\s+|and\s+|ok\s+|okay\s+|also\s+|now\s+|but\s+)?(?:(?:in|for|at)\s+)?(?:which|what)\s+"
                rf"(?:of\s+(?:the(?:se|m)?|those)\s+)?(?:(?:\w+\s+){{0,2}}?{_UNIT}\b|ones\b|of\s+(?:the(?:se|m)|those)\b)\s*", re.I),
+    re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?which\s+(?=(?:were|was|are|had|have|did)\b)", re.I),
     re.compile(rf"^\s*(?:tell|show|give)\s+me\s+(?:which|where|the|all)?\s*(?:the\s+)?(?:{_UNIT}\b)?\s*", re.I),
     re.compile(rf"^\s*(?:list|name)\s+(?:all\s+)?(?:the\s+)?(?:{_UNIT}\b)?\s*(?:where|that|which|with|whose)?\s*", re.I),
     re.compile(rf"^\s*(?:so|and|ok|okay|then|well|but)?[\s,]*how\s+many\s+(?:of\s+the(?:se|m)?\s+)?(?:the\s+)?(?:{_UNIT}\b)?\s*", re.I),
@@ -315,7 +316,7 @@ def parse_question(text: str, indexed_areas: list[str], *,
     q.asks_outcome = bool(_CONCLUDE_RE.search(text))
     q.asks_number = bool(_NUMBER_RE.search(text))
     # ("are there", "is there": existential, not a pointer back; "were there" may point back)
-    q.anaphora = bool(re.search(r"\b(?:those|these|them|that|it|(?<!are\s)(?<!is\s)there|"
+    q.anaphora = bool(re.search(r"\b(?:those|these|them|that|it|its|(?<!are\s)(?<!is\s)there|"
                                 r"their|they|same|ones)\b", text, re.I)) and len(text.split()) <= 14
 
     m = _COUNT_RE.search(work)

@@ -399,3 +399,19 @@ def test_a_question_about_the_whole_collection_lists_it(lib) -> None:
     assert ans.intent == "count" and ans.text.startswith("**4 documents** in scope")
     assert lib.ask("list all the areas").yes_areas == ["Camden", "Kent", "Salford"]
     assert "not sure what that refers to" in lib.ask("which of those?").text  # still needs a conversation
+
+
+def test_follow_ups_that_change_the_topic_or_the_lean(lib) -> None:
+    history = ["which areas were criticised over short breaks?"]
+    # "what about X": the last question, on X instead
+    a = lib.ask("what about speech and language therapy?", history=history)
+    assert "about speech and language therapy instead" in a.read_as and a.yes_areas == ["Salford"]
+    # "praised for them": the pronoun is the topic (not "which of them"), asked for that lean
+    a = lib.ask("and which were praised for them?", history=history)
+    assert "asking whether it was praised" in a.read_as and a.yes_areas == ["Salford"]
+    # "which of them": still narrowing the last answer
+    a = lib.ask("which of them were inspected in 2024?", history=history)
+    assert "of those" in a.read_as and a.yes_areas == ["Camden"]  # Salford 2024 praises them
+    # "its X" after a question about one area: that area's letters, on X
+    a = lib.ask("what about its youth offending team?", history=["what did the Kent inspection find?"])
+    assert "(Kent)" in a.read_as and "youth offending team supports" in a.text
