@@ -215,10 +215,21 @@ _HEADLINE_SECTIONS = ("Main findings", "Inspection outcome",
                       "What does the area partnership need to do better")
 
 
-def headline(lib: Library, lt: Letter) -> list[int]:
-    """The first sentence of each headline section: what inspectors led with."""
+def headline(lib: Library, lt: Letter, lean: int = 0) -> list[int]:
+    """The first sentence of each headline section: what inspectors led with. With a lean
+    ("what does X need to improve?": -1, "what did X do well?": +1) the first sentences of
+    the sections filed under that stance come first (weakness / strength headings)."""
     si = lib.sentence_index
     out, seen = [], set()
+    if lean:
+        want = "weakness" if lean < 0 else "strength"
+        for k in si.by_letter.get(lt.id, []):
+            p = si.passages[int(si.pidx[k])]
+            if p.stance == want and p.section not in seen:
+                seen.add(p.section)
+                out.append(int(k))
+        if out:
+            return out
     for k in si.by_letter.get(lt.id, []):
         sec = si.passages[int(si.pidx[k])].section.split(" > ")[0]
         if sec in _HEADLINE_SECTIONS and sec not in seen and sec != "Inspection outcome":
@@ -245,7 +256,8 @@ def compare(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -
                   if scores[j] >= max(LOOKUP_FLOOR, scores[order[0]] - COMPARE_GAP)]
             ks.sort()
         elif len(idx):
-            ks = headline(lib, lt)[:1]
+            lean = next((c.polarity for c in q.clauses if c.polarity and not c.topic), 0)
+            ks = headline(lib, lt, lean)[: 2 if lean else 1]
             res.best = max(res.best, 1.0)
         ns = []
         bits = []

@@ -108,6 +108,14 @@ _EVAL_RE = re.compile(
     r")\b(?:\s+(?:for|over|about|on|in|around|with))?\s*",
     re.I,
 )
+_WHAT_HAD_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what|which)\s+(?P<np>[^?]+?)\s+(?:did|does|do|has|have|had)\s+"
+                          r"(?P<who>(?:[\w']+\s+){0,3}?)(?:have|get|got|receive|received|face|faced|show|showed)\s*\W*$", re.I)
+# A topic that only names a lean: "strengths", "main weaknesses", "areas for improvement".
+_STANCE_NOUN_RE = re.compile(
+    r"\W*(?:(?:what|which|were|was|are|is|the|its|their|main|key|biggest|greatest|chief|top|some|any|\s)+)?"
+    r"(?:(?P<pos>strengths?|positives?|good\s+points|successes|what\s+(?:went|works?|worked)\s+well|praise)|"
+    r"(?P<neg>weakness(?:es)?|negatives?|bad\s+points|problems?|concerns?|issues?|failings?|criticisms?|"
+    r"areas?\s+(?:for|of)\s+(?:improvement|development|priority\s+action)))\W*", re.I)
 # A stance adverb closing the clause: "mention the forum positively", "... critically".
 _MANNER_RE = re.compile(r"\s+(?:(?P<pos>positively|favourably|favorably|approvingly|in\s+a\s+positive\s+light)|"
                         r"(?P<neg>negatively|critically|unfavourably|unfavorably|in\s+a\s+negative\s+light))\W*$", re.I)
@@ -310,7 +318,7 @@ def parse_question(text: str, indexed_areas: list[str], *,
         # What is left of "Using just the newest report for each area, which ...".
         work = re.sub(r"^\s*(?:using|looking\s+(?:only\s+)?at|considering|taking|based\s+on)\b[^?]*?"
                       r"(?=,|\b(?:which|where|what|how\s+many)\b)", " ", work, flags=re.I)
-    q.asks_when = bool(_WHEN_RE.search(text))
+    q.asks_when = bool(_WHEN_RE.search(text)) and not _NEXT_RE.search(text)  # "when is the next one": asks_next
     q.asks_lead = bool(_WHO_LED_RE.search(text))
     q.asks_next = bool(_NEXT_RE.search(text))
     q.asks_outcome = bool(_CONCLUDE_RE.search(text))
@@ -334,6 +342,11 @@ def parse_question(text: str, indexed_areas: list[str], *,
         work = _outcome(q, work)
     _clauses(q, work)
     if q.intent in ("lookup", "compare"):
+        # "what were X's strengths?", "its main weaknesses": a lean, no topic
+        for c in q.clauses:
+            m = _STANCE_NOUN_RE.fullmatch(c.topic)
+            if m:
+                c.topic, c.polarity, c.explicit = "", (1 if m.group("pos") else -1), True
         # "what was the overall judgement", "how was it rated": the outcome frame, no topic.
         q.clauses = [c for c in q.clauses
                      if not c.topic or c.polarity or not re.fullmatch(r"\W*(?:(?:what|how|which|was|is|were|are|did|does|do|get|got|given|the|"
@@ -497,6 +510,9 @@ def _is_pronoun_topic(topic: str) -> bool:
 def _clause(raw: str) -> Clause:
     s = raw.strip(" ,;:-–—")
     s = _ASIDE_RE.sub(" ", s).strip(" ,;:-–—")
+    m = _WHAT_HAD_RE.match(s)
+    if m:  # "what problems did X have?", "what areas for improvement did X get?": the noun phrase
+        s = (m.group("np") + (" for " + m.group("who").strip() if m.group("who").strip() else "")).strip()
     tail_lean = 0
     m = _TAIL_EVAL_RE.search(s)
     if m and m.start() > 0:  # "X - which areas were bad?": the lean asked for comes last

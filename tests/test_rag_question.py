@@ -224,7 +224,7 @@ def test_metadata_asks() -> None:
     q = parse("Who led the Cornwall inspection?")
     assert q.asks_lead and not q.asks_when
     q = parse("When is Bolton's next inspection?")
-    assert q.asks_next and q.asks_when
+    assert q.asks_next and not q.asks_when  # the next one, not the dates of this one
     assert parse("How many pupils in Rutland attend special schools?").asks_number
     assert not parse("Which areas were praised for their portage service?").asks_number
 
@@ -431,3 +431,17 @@ def test_existential_there_is_not_a_pointer_back() -> None:
     q = parse("how many reports are there?")
     assert q.intent == "count" and q.count_unit == "documents" and not q.anaphora
     assert parse("how many were there?").anaphora
+
+
+@pytest.mark.parametrize(
+    ("text", "polarity"),
+    [("what were Bolton's strengths?", 1), ("what were the main weaknesses in Medway?", -1),
+     ("what areas for improvement did Rutland get?", -1), ("what problems did Suffolk have?", -1)],
+)
+def test_a_lookup_that_names_only_a_lean_has_no_topic(text: str, polarity: int) -> None:
+    q = parse(text)
+    assert q.intent == "lookup" and [(c.topic, c.polarity) for c in q.clauses] == [("", polarity)]
+
+
+def test_what_noun_did_someone_get_keeps_the_noun_phrase() -> None:
+    assert parse("what training did SENCOs receive in Medway?").clauses[0].topic == "training for SENCOs"

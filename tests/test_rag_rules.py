@@ -415,3 +415,11 @@ def test_follow_ups_that_change_the_topic_or_the_lean(lib) -> None:
     # "its X" after a question about one area: that area's letters, on X
     a = lib.ask("what about its youth offending team?", history=["what did the Kent inspection find?"])
     assert "(Kent)" in a.read_as and "youth offending team supports" in a.text
+
+
+def test_a_lookup_asking_for_a_lean_quotes_the_sections_filed_under_it(lib) -> None:
+    worse = lib.ask("what does Kent need to improve?")
+    assert "Waiting times for wheelchair assessments" in worse.text
+    assert "youth offending team" not in worse.text
+    better = lib.ask("what were Kent's strengths?")
+    assert "youth offending team supports" in better.text and "wheelchair" not in better.text
