@@ -119,6 +119,11 @@ _STANCE_NOUN_RE = re.compile(
 # A stance adverb closing the clause: "mention the forum positively", "... critically".
 _MANNER_RE = re.compile(r"\s+(?:(?P<pos>positively|favourably|favorably|approvingly|in\s+a\s+positive\s+light)|"
                         r"(?P<neg>negatively|critically|unfavourably|unfavorably|in\s+a\s+negative\s+light))\W*$", re.I)
+# "was X a problem?", "is X a strength?": a yes/no judgement of a topic.
+_WAS_IT_RE = re.compile(
+    r"^\s*(?:and\s+|but\s+|so\s+)?(?:(?:was|were|is|are)\s+)?(?P<topic>.+?)\s+(?:seen\s+as\s+|judged\s+|found\s+)?"
+    r"(?:(?P<neg>an?\s+(?:problem|concern|weakness|worry|issue|area\s+for\s+improvement)|criticised|criticized)|"
+    r"(?P<pos>an?\s+strength|praised|commended))\b[\s,;:.?!]*(?:(?:in|for|at|and|or)\b[\s,;:.?!]*)*$", re.I)
 # A follow-up that judges what was asked before: "was that a problem there too?"
 _THAT_EVAL_RE = re.compile(
     r"^\s*(?:and\s+|but\s+|so\s+)?(?:(?:was|is|were|are|did)\s+)?(?:that|this|it|they|there|those)\s+(?:also\s+|too\s+)?"
@@ -155,9 +160,11 @@ _SAY_TAIL_RE = re.compile(rf"\s*\??\s*(?:which|what)\s+{_UNIT}\s+(?:say|said|say
                           r"(?:\s+(?:that|this|so|it))?\s*\??\s*$", re.I)
 # A comparison's frame: "how did A and B compare on X" (areas and years already taken out).
 _COMPARE_FRAME_RES = (
-    re.compile(r"^\s*how\s+(?:did|do|does|have|has)\s+(?:(?:and|&|,|'s)\s+)*(?:compare|differ|contrast)\s*"
+    re.compile(r"^\s*how\s+(?:did|do|does|have|has)\s+(?:(?:and|&|,|'s|the|inspections?|letters?|reports?)\s+)*"
+               r"(?:compare|differ|contrast)\s*"
                r"(?:(?:on|in|for|over|regarding|with\s+(?:regard|respect)\s+to|when\s+it\s+comes\s+to)\s+)?", re.I),
-    re.compile(r"^\s*compare\s+(?:(?:and|&|,|with)\s+)*(?:(?:on|in|for|over|regarding)\s+)?", re.I),
+    re.compile(r"^\s*compare\b\s*(?:(?:and|&|,|with|the|inspections?|letters?|reports?)\s+)*"
+               r"(?:(?:on|in|for|over|regarding)\s+)?", re.I),
     re.compile(r"^\s*(?:did|has|have|do|does)\s+(?:'s\s+)?(?:get|got|gotten|become|grow|grown)\s+(?:any\s+)?"
                r"(?:better|worse)\s+(?:at|in|on|with)\s+", re.I),
     re.compile(r"\s+(?:change[ds]?|changing)\b(?:\s+(?:between|since|from|over)\b.*)?"
@@ -205,6 +212,9 @@ _YEAR_PHRASE_RES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bbetween\s+(?:(?:the|its|their)\s+)?" + _YEAR + r"\s+and\s+(?:(?:the|its|their)\s+)?" + _YEAR, re.I),
      "range"),
     (re.compile(r"\bfrom\s+" + _YEAR + r"\s+(?:to|until|till|-|–)\s+" + _YEAR, re.I), "range"),
+    # "the 2019 and 2025 letters", "2019 vs 2025": both years and any between
+    (re.compile(r"\b" + _YEAR + r"\s*(?:and|&|vs\.?|versus|or|,)\s*(?:(?:the|its|their)\s+)?" + _YEAR + r"\b", re.I),
+     "range"),
     (re.compile(r"\b" + _YEAR + r"\s*(?:to|-|–|/)\s*" + _YEAR + r"\b", re.I), "range"),
     (re.compile(r"\b(?:before|prior\s+to|earlier\s+than|pre-?)\s*" + _YEAR, re.I), "before"),
     (re.compile(r"\b(?:until|up\s+to|by|no\s+later\s+than)\s+" + _YEAR, re.I), "until"),
@@ -553,6 +563,10 @@ def _clause(raw: str) -> Clause:
     if m and m.group().strip():
         polarity, explicit = -1, True
         s = s[m.end():]
+    m = _WAS_IT_RE.match(s)
+    if m and not _THAT_EVAL_RE.match(s):  # "was transport a problem (in A and B)?"
+        polarity, explicit = (-1 if m.group("neg") else 1), True
+        s = m.group("topic")
     m = _THAT_EVAL_RE.match(s)
     if m:  # "was that a problem in Kent?": a judgement of what was asked before
         polarity, explicit = (-1 if m.group("neg") else 1), True

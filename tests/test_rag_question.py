@@ -445,3 +445,14 @@ def test_a_lookup_that_names_only_a_lean_has_no_topic(text: str, polarity: int) 
 
 def test_what_noun_did_someone_get_keeps_the_noun_phrase() -> None:
     assert parse("what training did SENCOs receive in Medway?").clauses[0].topic == "training for SENCOs"
+
+
+def test_two_named_years_and_yes_no_judgements_of_a_topic() -> None:
+    q = parse("compare Medway 2019 and 2024")
+    assert q.intent == "compare" and (q.since, q.until) == (2019, 2024) and q.clauses == []
+    q = parse("how did Rutland's 2016 and 2023 inspections differ on portage?")
+    assert (q.since, q.until) == (2016, 2023) and [c.topic for c in q.clauses] == ["portage"]
+    q = parse("was respite care a problem in Bolton and Medway?")
+    assert q.intent == "compare" and [(c.topic, c.polarity) for c in q.clauses] == [("respite care", -1)]
+    q = parse("where was hydrotherapy a strength?")
+    assert [(c.topic, c.polarity) for c in q.clauses] == [("hydrotherapy", 1)]
