@@ -184,6 +184,7 @@ _FRAME_RES = (
     re.compile(rf"^\s*(?:so|and|ok|okay|then|well|but)?[\s,]*how\s+many\s+(?:of\s+the(?:se|m)?\s+)?(?:the\s+)?(?:{_UNIT}\b)?\s*", re.I),
     re.compile(rf"^\s*(?:in\s+)?how\s+many\s+(?:of\s+the\s+)?(?:{_UNIT}\b)?\s*", re.I),
     re.compile(rf"^\s*(?:{_UNIT})\s+(?:where|that|which|with|whose)\s*", re.I),
+    re.compile(rf"^\s*(?:{_UNIT})\s+(?:and|but)\s+(?:also\s+)?", re.I),  # "areas [with a WSOA] and ..."
     re.compile(r"^\s*(?:are\s+there\s+)?any\s+\w+\s+(?:where|that|which|with)\s*", re.I),
     re.compile(rf"^\s*(?:are\s+there\s+)?any\s+{_UNIT}\b\s*", re.I),
     re.compile(r"^\s*where\s*", re.I),
@@ -206,7 +207,7 @@ _FRAME_RES = (
 _TAIL_RE = re.compile(r"^\s*(?:is|are)\s+(?:that|those|these|there|they)\s*\??\s*$|\s*(?:[-–—,;:]\s*)?(?:which|what)\s+(?:{u})\s*\??\s*$|\s*\b(?:in\s+)?(?:the\s+|their\s+)?"
                       r"(?:inspection\s+)?(?:reports?|letters?|inspections?|documents?)\s*\??\s*$|"
                       r"\b(?:please|pls|thanks|thx)\b|\?+|\s+only\s*$|\bin\s+the\s+collection\b|\bcarried\s+out\b|"
-                      r"\btook\s+place\b|\bare\s+from\b|\binspected\b|\bpublished\b|^\s*(?:or|and|the|a|an|their|its)\s+|"
+                      r"\btook\s+place\b|\bare\s+from\b|\binspected\b|\bpublished\b|^\s*(?:or|and|the|a|an|their|its|any)\s+|"
                       r"\s+(?:or|and|in|of|for|to|by|from|that|which|who)\s*$".replace("{u}", _UNIT), re.I)
 _YEAR_PHRASE_RES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bbetween\s+(?:(?:the|its|their)\s+)?" + _YEAR + r"\s+and\s+(?:(?:the|its|their)\s+)?" + _YEAR, re.I),
@@ -344,7 +345,8 @@ def parse_question(text: str, indexed_areas: list[str], *,
         q.intent = "count"
         unit = (m.group(1) or m.group(2) or "").lower()
         q.count_unit = "documents" if re.match(_UNIT_DOC, unit, re.I) else "areas"
-    elif (_SET_RE.search(work) or _WHICH_OF_RE.match(text)) and n_areas != 1:
+    elif (_SET_RE.search(work) or _WHICH_OF_RE.match(text)
+          or (q.regions and re.match(r"^\s*(?:are\s+there\s+)?any\b", text, re.I))) and n_areas != 1:
         q.intent = "set"
     elif n_areas >= 2 or (n_areas == 1 and (_COMPARE_RE.search(work) or _BETWEEN_YEARS_RE.search(text))):
         q.intent = "compare"

@@ -456,3 +456,10 @@ def test_two_named_years_and_yes_no_judgements_of_a_topic() -> None:
     assert q.intent == "compare" and [(c.topic, c.polarity) for c in q.clauses] == [("respite care", -1)]
     q = parse("where was hydrotherapy a strength?")
     assert [(c.topic, c.polarity) for c in q.clauses] == [("hydrotherapy", 1)]
+
+
+def test_any_with_a_region_is_a_set_question_and_an_outcome_leaves_no_unit_behind() -> None:
+    q = parse("any north west councils praised for portage?")
+    assert q.intent == "set" and q.regions == ["North West"] and [c.topic for c in q.clauses] == ["portage"]
+    q = parse("areas with a wsoa and long waits for respite care?")
+    assert q.outcome == "wsoa_required" and [c.topic for c in q.clauses] == ["long waits for respite care"]
