@@ -79,7 +79,7 @@ def resolve(lib: Library, question: str, history: list[str]) -> tuple[Query, str
     if q.wordless:
         return q, ""
     own_topic = _has_topic(lib, q)
-    # "which of them ...", "those in 2024": narrowing; "praised for them": the topic
+    # "which of them ...", "those in 2022": narrowing; "praised for them": the topic
     narrowing = bool(_NARROW_RE.search(_TOPIC_OBJECT_RE.sub(" ", question))) and q.intent in ("set", "count")
     what_about = bool(history) and bool(_WHAT_ABOUT_RE.match(question)) and not q.has_scope \
         and any(c.topic and not _pronoun_only(c.topic) for c in q.clauses)

@@ -110,7 +110,7 @@ def unknown_words(q: Query, lib: Library) -> list[str]:
 def score_sentences(lib: Library, q: Query, idx: np.ndarray) -> np.ndarray:
     si = lib.sentence_index
     topic = q.topic or q.text
-    # The question as asked, less its scope (area names, years): "the 2018 inspection of X"
+    # The question as asked, less its scope (area names, years): "the 2016 inspection of X"
     # would otherwise pull the letter's introduction, which names both, to the top.
     asked = " ".join(" ".join(c.text for c in q.clauses if c.text).split()) or q.text
     texts = [lib.expand(asked)] + [lib.expand(v) for v in topic_variants(topic)]

@@ -39,7 +39,7 @@ _SET_RE = re.compile(
 )
 _WHICH_OF_RE = re.compile(r"^[\s,;:]*(?:so\s+|and\s+)?which\s+(?:of\b|(?=(?:were|was|are|had|have|did)\b))", re.I)  # "which of A and B ...": a set
 _BETWEEN_YEARS_RE = re.compile(r"\bbetween\s+(?:(?:the|its|their)\s+)?(?:19|20)\d\d\s+and\s+(?:(?:the|its|their)\s+)?"
-                               r"(?:19|20)\d\d\b", re.I)  # one area "between 2019 and 2025": over time
+                               r"(?:19|20)\d\d\b", re.I)  # one area "between 2016 and 2023": over time
 _COMPARE_RE = re.compile(r"\b(?:change[ds]?|changing|compare[ds]?|comparison|comparing|over\s+time|"
                          r"differ(?:ed|ence|ences|ent)?|versus|vs\.?|progress\s+since|evolve[ds]?|"
                          r"between\s+(?:(?:the|its|their)\s+)?(?:19|20)\d\d\s+and)\b", re.I)
@@ -213,7 +213,7 @@ _YEAR_PHRASE_RES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bbetween\s+(?:(?:the|its|their)\s+)?" + _YEAR + r"\s+and\s+(?:(?:the|its|their)\s+)?" + _YEAR, re.I),
      "range"),
     (re.compile(r"\bfrom\s+" + _YEAR + r"\s+(?:to|until|till|-|–)\s+" + _YEAR, re.I), "range"),
-    # "the 2019 and 2025 letters", "2019 vs 2025": both years and any between
+    # "the 2016 and 2023 letters", "2016 vs 2023": both years and any between
     (re.compile(r"\b" + _YEAR + r"\s*(?:and|&|vs\.?|versus|or|,)\s*(?:(?:the|its|their)\s+)?" + _YEAR + r"\b", re.I),
      "range"),
     (re.compile(r"\b" + _YEAR + r"\s*(?:to|-|–|/)\s*" + _YEAR + r"\b", re.I), "range"),
