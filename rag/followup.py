@@ -180,7 +180,10 @@ def _rescope(q: Query, prev: Query, question: str) -> Query:
         out.since, out.until = q.since, q.until
     if out.areas and re.search(r"\b(?:the\s+same|also|too|as\s+well)\b", question, re.I):
         # "did Kent's 2021 letter say so too?": every letter of that area, in date
-        # order, so the one asked about stands beside the others.
+        # order, so the one asked about stands beside the others: a comparison of the
+        # letters when one was named by its year.
+        if q.since is not None and len(out.areas) == 1 and prev.intent in ("set", "count", "lookup"):
+            out.intent = "compare"
         out.since, out.until = None, None
     if q.framework:
         out.framework = q.framework
@@ -188,7 +191,7 @@ def _rescope(q: Query, prev: Query, question: str) -> Query:
         out.latest = True
     if q.intent == "count":
         out.intent, out.count_unit = "count", q.count_unit
-    elif prev.intent == "compare" and len(out.areas) == 1:
+    elif (prev.intent == "compare" and len(out.areas) == 1) or out.intent == "compare":
         out.intent = "compare"
     elif prev.intent in ("set", "count"):
         out.intent = "set" if len(out.areas) != 1 else "set"
@@ -198,6 +201,8 @@ def _rescope(q: Query, prev: Query, question: str) -> Query:
             c.polarity, c.explicit, c.negated = judged[0].polarity, True, False
         out.intent = "set"  # a yes/no per letter, with what each letter says
     out.read_as = f"{prev.text.strip()} ({_scope_words(out) or 'all letters'})"
+    if out.intent == "compare" and prev.intent != "compare":
+        out.read_as += " — its letters side by side"
     if judged:
         out.read_as += " — asking whether it was " + ("criticised" if judged[0].polarity < 0 else "praised")
     return out

@@ -33,7 +33,8 @@ LEAN_MARGIN = 0.5  # a sentence leans one way when its stance is beyond this (lo
 MIXED_GAP = 0.1  # a letter that says both: the other way must be this much more on topic to win
 STANCE_RANK = 0.05
 FOCUSED = 3  # a set answer over this many letters or fewer quotes more of each
-FOCUSED_QUOTES = 2  # how much a clear lean counts when choosing a letter's best quote
+FOCUSED_QUOTES = 2  # quotes per letter in a focused answer
+SUPPORT_GAP = 0.12  # ... a second one may sit this far below the threshold's best, if it clearly agrees
 _PARTS_SPLIT_RE = re.compile(r"(,|;|\band/or\b|\bor\b|\bsuch\s+as\b|\bincluding\b|\be\.g\.|\bfor\s+example\b)", re.I)
 # A negator inside a clause, after its subject: "the pool is not open", "pupils don't get",
 # "no longer too long" (not the clause's first word: that is question negation).
@@ -213,6 +214,13 @@ def sweep(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -> 
                 n = book.cite(lt.id, a, b)
                 if n:
                     ns.append(n)
+            if len(letters) <= FOCUSED and len(spans) == 1:
+                k = _support(lib, checks[0], lt.id, v.sentences[0])
+                if k is not None and not any(x <= a and b <= y for x, y in spans
+                                             for a, b in [lib.sentence_index.quote_span(k)]):
+                    n = book.cite(lt.id, *lib.sentence_index.quote_span(k))
+                    if n:
+                        ns.append(n)
             if ns:
                 res.best[lt.id] = ns[-min(len(ns), quotes)] if q.outcome else ns[0]
             reason = v.reason
@@ -229,6 +237,26 @@ def sweep(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -> 
         res.findings.append(Finding(lt.area, lt.id, lt.year, v.verdict if (ns or v.verdict != "yes")
                                     else "not_mentioned", tuple(ns), reason))
     return res
+
+
+def _support(lib: Library, chk: ClauseCheck, letter_id: str, best: int) -> int | None:
+    """A second sentence for a letter a focused answer quotes: the next most on-topic one,
+    nearly as close to the topic as the best (SUPPORT_GAP) and clearly leaning the way asked,
+    so a letter that says so twice is shown saying so twice."""
+    si = lib.sentence_index
+    idx = si.by_letter.get(letter_id, np.zeros(0, np.int64))
+    scores = chk.cal.scores
+    order = idx[np.argsort(-scores[idx], kind="stable")]
+    for k in order[:4]:
+        k = int(k)
+        if k == best or si.quote_span(k) == si.quote_span(best):
+            continue
+        if scores[k] < scores[best] - SUPPORT_GAP:
+            return None
+        if chk.polarity and si.lean[k] * (-chk.polarity) < CLEAR_MARGIN:
+            continue
+        return k
+    return None
 
 
 def _dedupe(ids: list[int]) -> list[int]:

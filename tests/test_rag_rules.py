@@ -423,3 +423,41 @@ def test_a_lookup_asking_for_a_lean_quotes_the_sections_filed_under_it(lib) -> N
     assert "youth offending team" not in worse.text
     better = lib.ask("what were Kent's strengths?")
     assert "youth offending team supports" in better.text and "wheelchair" not in better.text
+
+
+def test_did_one_letter_say_the_same_compares_that_areas_letters(lib) -> None:
+    # "did Salford's 2023 letter say the same?" after a set question: every Salford letter,
+    # in date order, on the last topic, so the one named stands beside the other.
+    ans = lib.ask("did salford's 2023 letter say the same?",
+                  history=["which areas had too few short breaks?"])
+    assert ans.intent == "compare" and "Salford" in ans.read_as and "side by side" in ans.read_as
+    assert ans.text.index("2023") < ans.text.index("2024")
+    assert "too few short breaks" in ans.text and "Short breaks are now plentiful" in ans.text
+    # without a year it stays the set question for that area
+    plain = lib.ask("and salford?", history=["which areas had too few short breaks?"])
+    assert plain.intent == "set"
+
+
+def test_a_focused_answer_shows_a_second_sentence_that_clearly_agrees(monkeypatch) -> None:
+    letters = dict(LETTERS)
+    letters["kent"] = report(
+        "Kent", "2 to 6 October 2023", "inconsistent",
+        ["Health visitors spot emerging needs early through timely reviews.",
+         "Health visitors identify emerging needs early through timely reviews."],
+        ["Health visitors do not spot emerging needs early through timely reviews in the north."])
+    lib = tiny_library(letters)
+    # a floor that only the best sentence clears: the next one is just under it
+    monkeypatch.setattr("rag.relevance.FLOOR", 0.91)
+    ans = lib.ask("which of kent and camden were praised for health visitors spotting children's needs early?")
+    assert ans.yes_areas == ["Kent"]
+    quotes = [c.quote for c in ans.citations if c.area == "Kent"]
+    assert any("spot emerging" in q for q in quotes) and any("identify emerging" in q for q in quotes)
+    assert not any("in the north" in q for q in quotes)
+    # a criticism near enough to the topic is not a second quote for praise
+    letters["kent"] = report("Kent", "2 to 6 October 2023", "inconsistent",
+                             ["Health visitors spot emerging needs early through timely reviews."],
+                             ["Health visitors do not spot emerging needs early through timely reviews in the north."])
+    monkeypatch.setattr("rag.sweep.SUPPORT_GAP", 0.3)
+    ans = tiny_library(letters).ask(
+        "which of kent and camden were praised for health visitors spotting children's needs early?")
+    assert ans.yes_areas == ["Kent"] and not any("in the north" in c.quote for c in ans.citations)
