@@ -117,6 +117,20 @@ class SentenceIndex:
                 self._postings = {s: np.asarray(v, dtype=np.int64) for s, v in acc.items()}
             return self._postings
 
+    def naming(self, names: dict[str, str]) -> np.ndarray:
+        """Sentences that name one of ``names`` (abbreviation -> what it stands for): by the
+        abbreviation, or with every content word of the full name."""
+        post = self.postings()
+        hit = np.zeros(len(self.pidx), dtype=bool)
+        for abbr, full in names.items():
+            hit[post.get(stem(abbr), np.zeros(0, np.int64))] = True
+            words = [stem(t) for t in tokens(full) if t not in STOPWORDS]
+            if words:
+                have = [set(post.get(w, np.zeros(0, np.int64)).tolist()) for w in words]
+                both = set.intersection(*have)
+                hit[np.fromiter(both, np.int64, len(both))] = True
+        return hit
+
     def idf(self, s: str) -> float:
         n = len(self.pidx)
         df = len(self.postings().get(s, ()))

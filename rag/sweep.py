@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag.compose import CitationBook, letter_label
+from rag.glossary import harvest
 from rag.question import Clause, Query
-from rag.relevance import Calibrated
+from rag.relevance import FLOOR, Calibrated
 from rag.text import STOPWORDS, tokens
 from rag.types import OUTCOME_LABELS, Finding, Letter
 
@@ -100,8 +101,14 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
     # Focus before expanding: an abbreviation's expansion ("education, health and care")
     # is made of near-universal words, and dropping them leaves "( ) ," behind.
     focused = [lib.expand(si.focus(v)) for v in raw]
-    cal = si.calibrate(si.score(lib.embed_many(variants), c.topic, focus=lib.embed_many(focused),
-                                expansions=lib.abbreviations()))
+    scores = si.score(lib.embed_many(variants), c.topic, focus=lib.embed_many(focused),
+                      expansions=lib.abbreviations())
+    named = harvest([c.topic])
+    if named:
+        # The question defines a name ("a designated social care officer (DSCO)"): a sentence
+        # is on topic only if it names that thing, however close a neighbouring role reads.
+        scores = np.where(si.naming(named), scores, np.minimum(scores, FLOOR - 0.01))
+    cal = si.calibrate(scores)
     polarity = c.polarity
     weak = False
     if not c.explicit:

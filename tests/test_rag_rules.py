@@ -461,3 +461,20 @@ def test_a_focused_answer_shows_a_second_sentence_that_clearly_agrees(monkeypatc
     ans = tiny_library(letters).ask(
         "which of kent and camden were praised for health visitors spotting children's needs early?")
     assert ans.yes_areas == ["Kent"] and not any("in the north" in c.quote for c in ans.citations)
+
+
+def test_a_name_the_question_defines_must_be_named_by_the_sentence() -> None:
+    letters = dict(LETTERS)
+    letters["kent"] = report(
+        "Kent", "2 to 6 October 2023", "inconsistent",
+        ["The designated medical officer (DMO) checks the health and care advice in every plan."],
+        ["Pupils' reading ages are low in too many schools."])
+    letters["camden"] = report(
+        "Camden", "8 to 12 July 2024", "systemic",
+        ["The designated social care officer (DSCO) checks the social care advice in every plan."],
+        ["There are not enough short breaks for families of disabled children."])
+    lib = tiny_library(letters)
+    # a neighbouring role is close in meaning, but it is not the role the question names
+    ans = lib.ask("which areas mention a designated social care officer (DSCO)?")
+    assert ans.yes_areas == ["Camden"]
+    assert lib.ask("which areas mention a designated medical officer (DMO)?").yes_areas == ["Kent"]
