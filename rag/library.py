@@ -238,9 +238,16 @@ class Library:
         known = self._known_words()
         fixes: list[tuple[str, str]] = []
 
+        joined = self._hyphenated()
+
         def one(m: re.Match[str]) -> str:
             word = m.group(0)
             low = word.lower()
+            if low in joined and word.islower():
+                # "coproduction" where the letters write "co-production": their spelling,
+                # so that the words and the model's tokens match theirs.
+                fixes.append((word, joined[low]))
+                return joined[low]
             if len(low) < 5 or low in vocab or low in known or not word.islower():
                 return word
             near = [w for w in get_close_matches(low, self._vocab_list(), n=5, cutoff=SPELLING_CUTOFF)
@@ -253,6 +260,26 @@ class Library:
             return word
 
         return re.sub(r"[A-Za-z]+", one, text), fixes
+
+    def _hyphenated(self) -> dict[str, str]:
+        """Words the letters write with a hyphen, keyed by the word without it, when the
+        hyphenated form is the letters' usual one ("coproduction" -> "co-production")."""
+        if not hasattr(self, "_joined"):
+            counts: dict[str, int] = {}
+            for text in self._texts.values():
+                for w in re.findall(r"(?<![a-z-])[a-z]+(?:-[a-z]+)+(?![a-z-])", text.lower()):
+                    counts[w] = counts.get(w, 0) + 1
+            plain: dict[str, int] = {}
+            for text in self._texts.values():
+                for w in re.findall(r"[a-z]+", text.lower()):
+                    plain[w] = plain.get(w, 0) + 1
+            best: dict[str, str] = {}
+            for w, n in counts.items():
+                key = w.replace("-", "")
+                if n > plain.get(key, 0) and n > counts.get(best.get(key, ""), 0):
+                    best[key] = w
+            self._joined = best
+        return self._joined
 
     def _known_words(self) -> frozenset[str]:
         """Words that are not misspellings even if no letter uses them: area names,

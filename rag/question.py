@@ -34,7 +34,7 @@ _SET_RE = re.compile(
     rf"(?:\w+\s+)?{_UNIT}\b|^[\s,;:]*where\b|^[\s,;:]*(?:list|name|show|give)\b|"
     rf"\b(?:which|what)\s+{_UNIT}\b|\bwhich\s+(?:of\s+(?:the(?:se|m)?|those)|ones)\b|"
     rf"^\s*(?:{_UNIT_AREA}|{_UNIT_DOC})\s+(?:where|that|which|with|whose)\b|\bany\s+{_UNIT}\b|"
-    rf"\b(?:tell|show)\s+me\s+(?:which|where|the)\b|[,;:-]\s*(?:where|which\s+{_UNIT})\b",
+    rf"\b(?:tell|show)\s+me\s+(?:which|where|the)\b|[,;:-]\s*(?:where|which\s+{_UNIT})\b|\s(?:where|in\s+which)\W*$",
     re.I,
 )
 _WHICH_OF_RE = re.compile(r"^[\s,;:]*(?:so\s+|and\s+)?which\s+(?:of\b|(?=(?:were|was|are|had|have|did)\b))", re.I)  # "which of A and B ...": a set
@@ -119,6 +119,15 @@ _STANCE_NOUN_RE = re.compile(
 # A stance adverb closing the clause: "mention the forum positively", "... critically".
 _MANNER_RE = re.compile(r"\s+(?:(?P<pos>positively|favourably|favorably|approvingly|in\s+a\s+positive\s+light)|"
                         r"(?P<neg>negatively|critically|unfavourably|unfavorably|in\s+a\s+negative\s+light))\W*$", re.I)
+# A lean word at the edge of the topic, as people type: "good short breaks", "poor
+# attendance", "alternative provision problems", "coproduction with parents good". The same
+# closed class of evaluation words as the frames above; the topic is what is left.
+_EDGE_EVAL_RES = (
+    re.compile(r"^\s*(?:(?P<pos>good|great|excellent|strong|outstanding)|(?P<neg>bad|poor|weak|inadequate|"
+               r"terrible|awful))(?:\s+at)?\s+(?=[a-z])", re.I),
+    re.compile(r"\s+(?:(?:is|are|was|were|being)\s+)?(?:(?P<pos>good|great|excellent|strong|praised)|"
+               r"(?P<neg>bad|poor|weak|problems?|issues?|concerns?|worries|failings?|criticised|criticized))\W*$", re.I),
+)
 # "was X a problem?", "is X a strength?": a yes/no judgement of a topic.
 _WAS_IT_RE = re.compile(
     r"^\s*(?:and\s+|but\s+|so\s+)?(?:(?:was|were|is|are)\s+)?(?P<topic>.+?)\s+(?:seen\s+as\s+|judged\s+|found\s+)?"
@@ -208,7 +217,7 @@ _TAIL_RE = re.compile(r"^\s*(?:is|are)\s+(?:that|those|these|there|they)\s*\??\s
                       r"(?:inspection\s+)?(?:reports?|letters?|inspections?|documents?)\s*\??\s*$|"
                       r"\b(?:please|pls|thanks|thx)\b|\?+|\s+only\s*$|\bin\s+the\s+collection\b|\bcarried\s+out\b|"
                       r"\btook\s+place\b|\bare\s+from\b|\binspected\b|\bpublished\b|^\s*(?:or|and|the|a|an|their|its|any)\s+|"
-                      r"\s+(?:or|and|in|of|for|to|by|from|that|which|who)\s*$".replace("{u}", _UNIT), re.I)
+                      r"\s+(?:or|and|in|of|for|to|by|from|that|which|who|where)\s*$".replace("{u}", _UNIT), re.I)
 _YEAR_PHRASE_RES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bbetween\s+(?:(?:the|its|their)\s+)?" + _YEAR + r"\s+and\s+(?:(?:the|its|their)\s+)?" + _YEAR, re.I),
      "range"),
@@ -597,6 +606,11 @@ def _clause(raw: str) -> Clause:
             break
     topic = re.sub(r"^\s*(?:(?:were|was|is|are|had|have|has|did|do|does|been|be|being|get|got)\s+)+", " ", topic, flags=re.I)
     topic = re.sub(r"\s+", " ", topic).strip(" ,;:-–—?.!'\"")
+    for pat in _EDGE_EVAL_RES:
+        m = pat.search(topic)
+        if m and not polarity and (topic[: m.start()] + topic[m.end():]).strip():
+            polarity, explicit = (1 if m.group("pos") else -1), True
+            topic = (topic[: m.start()] + " " + topic[m.end():]).strip()
     if not re.search(r"[a-z0-9]{2,}", topic, re.I) or _BARE_FRAME_RE.match(topic):
         topic = ""
     return Clause(text=text.strip(), topic=topic, polarity=polarity, explicit=explicit, negated=negated)

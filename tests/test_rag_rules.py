@@ -478,3 +478,37 @@ def test_a_name_the_question_defines_must_be_named_by_the_sentence() -> None:
     ans = lib.ask("which areas mention a designated social care officer (DSCO)?")
     assert ans.yes_areas == ["Camden"]
     assert lib.ask("which areas mention a designated medical officer (DMO)?").yes_areas == ["Kent"]
+
+
+def test_a_lean_word_at_the_edge_of_a_typed_topic_is_the_lean_not_the_topic() -> None:
+    def read(text):
+        q = parse_question(text, AREAS)
+        return q.intent, [(c.topic, c.polarity, c.explicit) for c in q.clauses]
+    assert read("good short breaks - where") == ("set", [("short breaks", 1, True)])
+    assert read("portage problems which areas") == ("set", [("portage", -1, True)])
+    assert read("where is the local offer good") == ("set", [("local offer", 1, True)])
+    assert read("which areas had poor attendance") == ("set", [("attendance", -1, True)])
+    assert read("which areas good at preparing young people for adulthood") == (
+        "set", [("preparing young people for adulthood", 1, True)])
+    # a trailing "where" is the frame: a set question, not a lookup of "... where"
+    assert read("hydrotherapy waits too long where") == ("set", [("hydrotherapy waits too long", 0, False)])
+    # a lean word alone is not stripped to nothing, and frames already read keep their lean
+    assert read("which areas had problems") [1][0][0] in ("problems", "")
+    assert read("which areas were praised for poor relief work")[1] == [("poor relief work", 1, True)]
+
+
+def test_a_word_typed_without_the_letters_hyphen_takes_their_spelling() -> None:
+    letters = dict(LETTERS)
+    letters["kent"] = report(
+        "Kent", "2 to 6 October 2023", "inconsistent",
+        ["Co-production with families is strong.", "Leaders plan services through co-production."],
+        ["Pupils' reading ages are low in too many schools."])
+    # one letter writes it without the hyphen: the word is theirs too, but not their usual form
+    letters["camden"] = report(
+        "Camden", "8 to 12 July 2024", "systemic",
+        ["Speech and language therapy is timely and well regarded by families."],
+        ["There is little coproduction of the local offer."])
+    lib = tiny_library(letters)
+    q = lib.parse("where is coproduction with families good?")
+    assert ("coproduction", "co-production") in q.spelling
+    assert lib.ask("where is coproduction with families good?").yes_areas == ["Kent"]
