@@ -28,13 +28,15 @@ _UNIT_DOC = r"(?:inspections?|letters?|reports?|revisits?|documents?|visits?|" \
 _UNIT = rf"(?:{_UNIT_AREA}|{_UNIT_DOC}|ones)"
 _COUNT_RE = re.compile(rf"\bhow\s+many\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?(?:(?:the|local)\s+)?({_UNIT})\b|"
                        r"\bhow\s+many\s+(?:is\s+that|are\s+(?:there|those|these|they)|of\s+(?:those|these|them))\b()|"
-                       rf"\b(?:number|count)\s+of\s+({_UNIT})|^\s*count\b", re.I)
+                       rf"\b(?:number|count|no\.?)\s+of\s+({_UNIT})|^\s*count\b|"
+                       r"^\W*(?:so\s+|and\s+)?how\s+many\s+(?=(?:had|have|has|got|get|were|was|are|did|received|lacked|"
+                       r"lack|needed|need)\b)()", re.I)
 _SET_RE = re.compile(
     rf"^[\s,;:]*(?:so\s+|and\s+|ok\s+|okay\s+|also\s+|now\s+)?(?:(?:in|for|at)\s+)?(?:which|what)\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?"
     rf"(?:\w+\s+)?{_UNIT}\b|^[\s,;:]*where\b|^[\s,;:]*(?:list|name|show|give)\b|"
     rf"\b(?:which|what)\s+{_UNIT}\b|\bwhich\s+(?:of\s+(?:the(?:se|m)?|those)|ones)\b|"
     rf"^\s*(?:{_UNIT_AREA}|{_UNIT_DOC})\s+(?:where|that|which|with|whose)\b|\bany\s+{_UNIT}\b|"
-    rf"\b(?:tell|show)\s+me\s+(?:which|where|the)\b|[,;:-]\s*(?:where|which\s+{_UNIT})\b|\s(?:where|in\s+which)\W*$",
+    rf"\b(?:tell|show)\s+me\s+(?:which|where|the)\b|[,;:-]\s*(?:where|which\s+{_UNIT})\b|\s(?:where|in\s+which|which)\W*$",
     re.I,
 )
 _WHICH_OF_RE = re.compile(r"^[\s,;:]*(?:so\s+|and\s+)?which\s+(?:of\b|(?=(?:were|was|are|had|have|did)\b))", re.I)  # "which of A and B ...": a set
@@ -43,6 +45,7 @@ _BETWEEN_YEARS_RE = re.compile(r"\bbetween\s+(?:(?:the|its|their)\s+)?(?:19|20)\
 _COMPARE_RE = re.compile(r"\b(?:change[ds]?|changing|compare[ds]?|comparison|comparing|over\s+time|"
                          r"differ(?:ed|ence|ences|ent)?|versus|vs\.?|progress\s+since|evolve[ds]?|"
                          r"between\s+(?:(?:the|its|their)\s+)?(?:19|20)\d\d\s+and)\b", re.I)
+_YEAR_VS_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\s*(?:vs\.?|versus|v\.?|against|compared\s+(?:to|with))\s*(?:19|20)\d\d\b", re.I)
 _JOINT_RE = re.compile(r"\bjoint\s+(?:local\s+area\s+)?(?:send\s+)?(?:inspections?|letters?|framework|visits?|"
                        r"local\s+area)\b|\b2016\s*(?:to|-|–)\s*2022\b|\bold\s+framework\b|"
                        r"\b(?:previous|earlier)\s+framework\b", re.I)
@@ -352,12 +355,13 @@ def parse_question(text: str, indexed_areas: list[str], *,
     if m and not re.search(r"\bhow\s+many\s+(?:children|young|pupils|parents|families|people|schools|weeks|"
                            r"days|months|cases|staff|places|referrals|plans|requests)\b", work, re.I):
         q.intent = "count"
-        unit = (m.group(1) or m.group(2) or "").lower()
+        unit = (m.group(1) or m.group(3) or "").lower()
         q.count_unit = "documents" if re.match(_UNIT_DOC, unit, re.I) else "areas"
     elif (_SET_RE.search(work) or _WHICH_OF_RE.match(text)
           or (q.regions and re.match(r"^\s*(?:are\s+there\s+)?any\b", text, re.I))) and n_areas != 1:
         q.intent = "set"
-    elif n_areas >= 2 or (n_areas == 1 and (_COMPARE_RE.search(work) or _BETWEEN_YEARS_RE.search(text))):
+    elif n_areas >= 2 or (n_areas == 1 and (_COMPARE_RE.search(work) or _BETWEEN_YEARS_RE.search(text)
+                                             or _YEAR_VS_YEAR_RE.search(text))):
         q.intent = "compare"
     if q.intent in ("set", "count"):
         work = _outcome(q, work)

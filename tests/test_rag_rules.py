@@ -512,3 +512,18 @@ def test_a_word_typed_without_the_letters_hyphen_takes_their_spelling() -> None:
     q = lib.parse("where is coproduction with families good?")
     assert ("coproduction", "co-production") in q.spelling
     assert lib.ask("where is coproduction with families good?").yes_areas == ["Kent"]
+
+
+def test_counts_sets_and_comparisons_typed_in_shorthand() -> None:
+    def read(text):
+        q = parse_question(text, AREAS)
+        return q.intent, q.count_unit
+    assert read("how many had portage praised") == ("count", "areas")
+    assert read("no. of areas praising portage") == ("count", "areas")
+    assert read("no of reports mentioning portage") == ("count", "documents")
+    assert read("number of reports mentioning portage") == ("count", "documents")
+    assert read("how many children wait for portage in Kent") [0] != "count"
+    assert read("portage good 2024 which")[0] == "set"
+    q = parse_question("kent 2019 vs 2023", AREAS)
+    assert q.intent == "compare" and (q.since, q.until) == (2019, 2023)
+    assert parse_question("kent 2019", AREAS).intent == "lookup"
