@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 _NARROW_RE = re.compile(r"\b(?:of\s+(?:those|these|them|the\s+above)|those|these|them|the\s+same\s+ones)\b", re.I)
 _TOPIC_OBJECT_RE = re.compile(r"\b(?:for|about|over|with|on|to|by|around|regarding|in)\s+(?:them|those|these|it)\b", re.I)
-_WHAT_ABOUT_RE = re.compile(r"^\s*(?:and\s+|so\s+|ok\s+|okay\s+)?(?:what|how)\s+about\b", re.I)
+_WHAT_ABOUT_RE = re.compile(r"^\s*(?:and\s+|so\s+|ok\s+|okay\s+)*(?:what|how)\s+(?:about|abt|bout)\b", re.I)
 _SAME_RE = re.compile(r"\b(?:same|that|this|it|there|their|they|those|these|them|also|too|as\s+well|"
                       r"what\s+about|how\s+about|and)\b", re.I)
 

@@ -30,7 +30,7 @@ _COUNT_RE = re.compile(rf"\bhow\s+many\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?(?:(
                        r"\bhow\s+many\s+(?:is\s+that|are\s+(?:there|those|these|they)|of\s+(?:those|these|them))\b()|"
                        rf"\b(?:number|count|no\.?)\s+of\s+({_UNIT})|^\s*count\b|"
                        r"^\W*(?:so\s+|and\s+)?how\s+many\s+(?=(?:had|have|has|got|get|were|was|are|did|received|lacked|"
-                       r"lack|needed|need)\b)()", re.I)
+                       r"lack|needed|need)\b)()|^\W*(?:so\s+|and\s+|ok\s+)?how\s+many\W*$()", re.I)
 _SET_RE = re.compile(
     rf"^[\s,;:]*(?:so\s+|and\s+|ok\s+|okay\s+|also\s+|now\s+)?(?:(?:in|for|at)\s+)?(?:which|what)\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?"
     rf"(?:\w+\s+)?{_UNIT}\b|^[\s,;:]*where\b|^[\s,;:]*(?:list|name|show|give)\b|"
@@ -247,7 +247,12 @@ _CONNECT_RE = re.compile(
     re.I,
 )
 # A lookup whose words are all frame: "What did the ... inspection find?"
-_BARE_FRAME_RE = re.compile(r"^\s*(?:what|how)?\s*(?:did|does|do|was|were|is|are|has|have)?\s*(?:the\s+)?"
+# Chat shorthand for frame words ("what abt 2023?", "gd short breaks"): function words and
+# lean words only, never a topic's words.
+_SHORTHAND = {"abt": "about", "bout": "about", "wat": "what", "wot": "what", "gd": "good", "w/": "with",
+              "w/o": "without", "thru": "through", "b4": "before"}
+_SHORTHAND_RE = re.compile(r"(?<![\w/])(?:abt|bout|wat|wot|gd|w/o|w/|thru|b4)(?![\w/])", re.I)
+_BARE_FRAME_RE = re.compile(r"^\s*(?:(?:ok|okay|so|and|right|well|hmm|but)\s+)*(?:what|how(?:\s+many)?)?\s*(?:did|does|do|was|were|is|are|has|have)?\s*(?:the\s+)?"
                             r"(?:(?:send|local\s+area|area|joint)\s+)?(?:inspectors?|inspection|report|letter|revisit)?\s*"
                             r"(?:find|found|say|said|conclude[ds]?|report(?:ed)?|show(?:ed)?|think|judge[ds]?|"
                             r"look\s+like|like)?\s*\??\s*$", re.I)
@@ -319,6 +324,7 @@ def parse_question(text: str, indexed_areas: list[str], *,
         q.wordless = True
         return q
     work = " " + re.sub(r"\s+", " ", text.replace("’", "'")) + " "
+    work = _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(0).lower()], work)
     # "(not counting X)" sets part of the topic apart; "(excluding Kent)" is scope, read below.
     names = {a.lower() for a in indexed_areas} | set(known_area_names())
     work = _ASIDE_RE.sub(lambda m: m.group(0) if any(n in m.group(0).lower() for n in names) else " ", work)

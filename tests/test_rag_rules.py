@@ -527,3 +527,13 @@ def test_counts_sets_and_comparisons_typed_in_shorthand() -> None:
     q = parse_question("kent 2019 vs 2023", AREAS)
     assert q.intent == "compare" and (q.since, q.until) == (2019, 2023)
     assert parse_question("kent 2019", AREAS).intent == "lookup"
+
+
+def test_follow_ups_typed_in_chat_shorthand(lib) -> None:
+    a = lib.ask("what abt 2024", history=HISTORY)
+    assert "2024" in a.read_as and a.yes_areas == ["Camden"]
+    a = lib.ask("ok what about camden", history=HISTORY)
+    assert "Camden" in a.read_as and a.yes_areas == ["Camden"]
+    a = lib.ask("how many?", history=HISTORY)
+    assert a.intent == "count" and "**2 areas**" in a.text
+    assert parse_question("gd short breaks - where", AREAS).clauses[0].polarity == 1
