@@ -33,7 +33,7 @@ _COUNT_RE = re.compile(rf"\bhow\s+many\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?(?:(
                        r"lack|needed|need)\b)()|^\W*(?:so\s+|and\s+|ok\s+)?how\s+many\W*$()", re.I)
 _SET_RE = re.compile(
     rf"^[\s,;:]*(?:so\s+|and\s+|ok\s+|okay\s+|also\s+|now\s+)?(?:(?:in|for|at)\s+)?(?:which|what)\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?"
-    rf"(?:\w+\s+)?{_UNIT}\b|^[\s,;:]*where\b|^[\s,;:]*(?:list|name|show|give)\b|"
+    rf"(?:\w+\s+)?{_UNIT}\b|^[\s,;:]*where\b|^[\s,;:]*which\s+(?=(?:were|was|are|had|have|did|got)\b)|^[\s,;:]*(?:list|name|show|give)\b|"
     rf"\b(?:which|what)\s+{_UNIT}\b|\bwhich\s+(?:of\s+(?:the(?:se|m)?|those)|ones)\b|"
     rf"^\s*(?:{_UNIT_AREA}|{_UNIT_DOC})\s+(?:where|that|which|with|whose)\b|\bany\s+{_UNIT}\b|"
     rf"\b(?:tell|show)\s+me\s+(?:which|where|the)\b|[,;:-]\s*(?:where|which\s+{_UNIT})\b|\s(?:where|in\s+which|which)\W*$",
@@ -51,6 +51,8 @@ _JOINT_RE = re.compile(r"\bjoint\s+(?:local\s+area\s+)?(?:send\s+)?(?:inspection
                        r"\b(?:previous|earlier)\s+framework\b", re.I)
 _AREA2023_RE = re.compile(r"\barea\s+send\s+inspection\s+reports?\b|\b2023\s+framework\b|"
                           r"\bnew\s+framework\b|\bcurrent\s+framework\b", re.I)
+_OUTSIDE_RE = re.compile(r"\boutside(?:\s+of)?\s+", re.I)
+_OUTSIDE_SCOPE_RE = re.compile(rf"(?:^\W*(?:(?:and|so|but)\s+)?|\b{_UNIT}\s+|\b(?:anywhere|everywhere|elsewhere)\s+)$", re.I)
 _REVISIT_RE = re.compile(r"\brevisit", re.I)
 _LATEST_RE = re.compile(r"\b(?:latest|most\s+recent|newest|current|last)\s+(?:full\s+)?"
                         r"(?:report|letter|inspection|document|visit)s?\b|\b(?:latest|most\s+recent)\s+one", re.I)
@@ -418,6 +420,14 @@ def _areas(q: Query, work: str, indexed: list[str], common: frozenset[str]) -> s
     indexed_set = set(indexed)
     excluded_from = None
     ex = _EXCLUDE_RE.search(work)
+    if ex is None:
+        # "outside Greenwich and Lewisham": exclusion only when a place follows ("outside the
+        # area" is a topic: placements out of area)
+        # and it sets the scope ("boroughs outside X", "Outside X, which ..."), not the topic
+        # ("children placed outside X").
+        ex = next((m for m in _OUTSIDE_RE.finditer(work)
+                   if any(a == m.end() and not c.startswith("region:") for a, _b, c in spans)
+                   and _OUTSIDE_SCOPE_RE.search(work[: m.start()])), None)
     if ex:
         excluded_from = ex.start()
     for a, _b, canon in sorted(spans):
@@ -438,7 +448,7 @@ def _areas(q: Query, work: str, indexed: list[str], common: frozenset[str]) -> s
         out[a:b] = " " * (b - a)
     work = "".join(out)
     if ex:
-        work = _EXCLUDE_RE.sub(" ", work)
+        work = work[: ex.start()] + " " * (ex.end() - ex.start()) + work[ex.end():]
         # "apart from Medway and Bolton, ...": the glue between the excluded names goes too
         work = work[: ex.start()] + re.sub(r"^[\s,]*(?:(?:and|or|nor|&)[\s,]+)*", " ", work[ex.start():], flags=re.I)
         work = re.sub(r"(?<=\s)(?:and|or|&)(?=\s*(?:,|$))", " ", work, flags=re.I)

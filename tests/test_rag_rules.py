@@ -537,3 +537,14 @@ def test_follow_ups_typed_in_chat_shorthand(lib) -> None:
     a = lib.ask("how many?", history=HISTORY)
     assert a.intent == "count" and "**2 areas**" in a.text
     assert parse_question("gd short breaks - where", AREAS).clauses[0].polarity == 1
+
+
+def test_outside_a_named_place_excludes_it_but_outside_the_area_is_a_topic() -> None:
+    q = parse_question("which boroughs outside camden and kent were praised for portage?", AREAS)
+    assert q.intent == "set" and q.exclude_areas == ["Camden", "Kent"] and not q.areas
+    assert q.clauses[0].topic == "portage"
+    q = parse_question("which areas place children outside the area?", AREAS)
+    assert not q.exclude_areas and "outside the area" in q.clauses[0].topic
+    q = parse_question("how far do nurses travel to see children placed outside Kent and Camden?", AREAS)
+    assert q.areas == ["Kent", "Camden"] and not q.exclude_areas
+    assert parse_question("outside Kent, where was portage praised?", AREAS).exclude_areas == ["Kent"]
