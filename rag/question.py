@@ -42,7 +42,8 @@ _SET_RE = re.compile(
 _WHICH_OF_RE = re.compile(r"^[\s,;:]*(?:so\s+|and\s+)?which\s+(?:of\b|(?=(?:were|was|are|had|have|did)\b))", re.I)  # "which of A and B ...": a set
 _BETWEEN_YEARS_RE = re.compile(r"\bbetween\s+(?:(?:the|its|their)\s+)?(?:19|20)\d\d\s+and\s+(?:(?:the|its|their)\s+)?"
                                r"(?:19|20)\d\d\b", re.I)  # one area "between 2016 and 2023": over time
-_COMPARE_RE = re.compile(r"\b(?:change[ds]?|changing|compare[ds]?|comparison|comparing|over\s+time|"
+_COMPARE_RE = re.compile(r"\b(?:change[ds]?|changing|compare[ds]?|comparison|comparing|over\s+time|then\s+and\s+now|"
+                         r"(?:got|get|gotten|getting|become|grown)\s+(?:any\s+)?(?:better|worse)|improved?\s+since|"
                          r"differ(?:ed|ence|ences|ent)?|versus|vs\.?|progress\s+since|evolve[ds]?|"
                          r"between\s+(?:(?:the|its|their)\s+)?(?:19|20)\d\d\s+and)\b", re.I)
 _YEAR_VS_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\s*(?:vs\.?|versus|v\.?|against|compared\s+(?:to|with))\s*(?:19|20)\d\d\b", re.I)
@@ -128,8 +129,8 @@ _MANNER_RE = re.compile(r"\s+(?:(?P<pos>positively|favourably|favorably|approvin
 # attendance", "alternative provision problems", "coproduction with parents good". The same
 # closed class of evaluation words as the frames above; the topic is what is left.
 _EDGE_EVAL_RES = (
-    re.compile(r"^\s*(?:(?P<pos>good|great|excellent|strong|outstanding)|(?P<neg>bad|poor|weak|inadequate|"
-               r"terrible|awful))(?:\s+at)?\s+(?=[a-z])", re.I),
+    re.compile(r"^\s*(?:(?P<pos>good|great|excellent|strong|outstanding|better|best)|(?P<neg>bad|poor|weak|inadequate|"
+               r"terrible|awful|worse|worst))(?:\s+(?:at|on|for|with|in))?\s+(?=[a-z])", re.I),
     re.compile(r"\s+(?:(?:is|are|was|were|being)\s+)?(?:(?P<pos>good|great|excellent|strong|praised)|"
                r"(?P<neg>bad|poor|weak|problems?|issues?|concerns?|worries|failings?|criticised|criticized))\W*$", re.I),
 )
@@ -180,10 +181,17 @@ _COMPARE_FRAME_RES = (
     re.compile(r"^\s*compare\b\s*(?:(?:and|&|,|with|the|inspections?|letters?|reports?)\s+)*"
                r"(?:(?:on|in|for|over|regarding)\s+)?", re.I),
     re.compile(r"^\s*(?:did|has|have|do|does)\s+(?:'s\s+)?(?:get|got|gotten|become|grow|grown)\s+(?:any\s+)?"
-               r"(?:better|worse)\s+(?:at|in|on|with)\s+", re.I),
+               r"(?:better|worse)(?:\s+(?:at|in|on|with)\s+|\W*$)", re.I),
     re.compile(r"\s+(?:change[ds]?|changing)\b(?:\s+(?:between|since|from|over)\b.*)?"
                r"(?:\s+(?:the|and|inspections?|reports?|letters?|visits?))*\W*$", re.I),
     re.compile(r"^\s*how\s+(?:did|has|have|do|does)\s+(?:'s\s+)?(?=\S)", re.I),
+    # what is left of "A vs B on X", "is A better than B at X", "difference between A and B on X"
+    re.compile(r"^\s*(?:(?:is|was|are|were|did|does)\s+)?(?:(?:vs\.?|versus|v\.?|and|&|or|,)\s+)*"
+               r"(?:(?:(?:any\s+)?(?:better|worse|stronger|weaker)\s+than|differences?\s+between|"
+               r"contrast\s+between)\s+)?(?:(?:and|&|or|vs\.?|versus|v\.?|,)\s+)*"
+               r"(?:on|at|in|for|with|over|regarding|when\s+it\s+comes\s+to)\s+(?=\S)", re.I),
+    re.compile(r"(?:^|\s+)then\s+and\s+now\W*$", re.I),
+    re.compile(r"^\s*(?:did|has|have|is|was)\s+(?:'s\s+)?(?:improved?|improving)\b\s*(?:(?:at|in|on|with)\s+)?", re.I),
 )
 # Wh-frames and inspector frames stripped from a clause before the topic is read.
 _FRAME_RES = (

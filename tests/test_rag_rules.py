@@ -548,3 +548,17 @@ def test_outside_a_named_place_excludes_it_but_outside_the_area_is_a_topic() -> 
     q = parse_question("how far do nurses travel to see children placed outside Kent and Camden?", AREAS)
     assert q.areas == ["Kent", "Camden"] and not q.exclude_areas
     assert parse_question("outside Kent, where was portage praised?", AREAS).exclude_areas == ["Kent"]
+
+
+def test_comparison_frames_typed_casually_leave_only_the_topic() -> None:
+    def read(text):
+        q = parse_question(text, AREAS)
+        return q.intent, [c.topic for c in q.clauses if c.topic]
+    assert read("kent vs camden on portage") == ("compare", ["portage"])
+    assert read("is kent better than camden at portage") == ("compare", ["portage"])
+    assert read("difference between kent and camden on portage") == ("compare", ["portage"])
+    assert read("salford then and now") == ("compare", [])
+    assert read("has salford got better since 2023") == ("compare", [])
+    assert read("did salford improve between 2023 and 2024") == ("compare", [])
+    q = parse_question("which was worse on portage, kent or camden?", AREAS)
+    assert q.clauses[0].topic == "portage" and q.clauses[0].polarity == -1
