@@ -174,6 +174,9 @@ _SCOPE_GLUE = frozenset("in the of from for at on to by during before after sinc
 _SAY_TAIL_RE = re.compile(rf"\s*\??\s*(?:which|what)\s+{_UNIT}\s+(?:say|said|says|mention|mentions|report|reports)"
                           r"(?:\s+(?:that|this|so|it))?\s*\??\s*$", re.I)
 # A comparison's frame: "how did A and B compare on X" (areas and years already taken out).
+_LIKE_FRAME_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what\s+(?:is|are|was|were|'s|'re)\s+(?:the\s+)?(?P<np>.+?)\s+like|"
+                            r"how\s+(?:is|are|was|were|'s|'re)\s+(?:the\s+)?(?P<np2>.+?)(?:\s+(?:like|doing|going|working))?)"
+                            r"\W*$", re.I)
 _COMPARE_FRAME_RES = (
     re.compile(r"^\s*how\s+(?:did|do|does|have|has)\s+(?:(?:and|&|,|'s|the|inspections?|letters?|reports?)\s+)*"
                r"(?:compare|differ|contrast)\s*"
@@ -582,6 +585,10 @@ def _clause(raw: str) -> Clause:
         # "what did they say about X" -> X; "what problem did they find with X" -> "problem with X"
         head = (m.group("noun") + " " + (m.group("prep") or "")) if m.group("noun") else ""
         s = (head + s[m.end():]).strip()
+    m = _LIKE_FRAME_RE.match(s)
+    if m:  # "what are the waits like (in X)?", "how is the local offer?": the noun phrase
+        s = m.group("np") or m.group("np2")
+        s = "" if s.lower() in ("doing", "going", "working", "getting on") else s  # "how is X doing?"
     for pat in _COMPARE_FRAME_RES:
         s = pat.sub("", s, count=1).strip(" ,;:-–—")
     for _ in range(4):  # frames nest: "which areas did inspectors find were ..."

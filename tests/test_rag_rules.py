@@ -562,3 +562,12 @@ def test_comparison_frames_typed_casually_leave_only_the_topic() -> None:
     assert read("did salford improve between 2023 and 2024") == ("compare", [])
     q = parse_question("which was worse on portage, kent or camden?", AREAS)
     assert q.clauses[0].topic == "portage" and q.clauses[0].polarity == -1
+
+
+def test_what_is_x_like_and_how_is_x_leave_the_noun_phrase() -> None:
+    def topics(text):
+        return [c.topic for c in parse_question(text, AREAS).clauses if c.topic]
+    assert topics("what are portage waits like in Kent") == ["portage waits"]
+    assert topics("how is the local offer in kent") == ["local offer"]
+    assert topics("how is kent doing") == []
+    assert parse_question("how long are portage waits in kent", AREAS).asks_number
