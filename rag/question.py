@@ -35,7 +35,7 @@ _SET_RE = re.compile(
     rf"^[\s,;:]*(?:so\s+|and\s+|ok\s+|okay\s+|also\s+|now\s+)?(?:(?:in|for|at)\s+)?(?:which|what)\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?"
     rf"(?:\w+\s+)?{_UNIT}\b|^[\s,;:]*where\b|^[\s,;:]*which\s+(?=(?:were|was|are|had|have|did|got)\b)|^[\s,;:]*(?:list|name|show|give)\b|"
     rf"\b(?:which|what)\s+{_UNIT}\b|\bwhich\s+(?:of\s+(?:the(?:se|m)?|those)|ones)\b|"
-    rf"^\s*(?:{_UNIT_AREA}|{_UNIT_DOC})\s+(?:where|that|which|with|whose)\b|\bany\s+{_UNIT}\b|"
+    rf"^\s*(?:[\w/]+\s+){{0,2}}(?:{_UNIT_AREA}|{_UNIT_DOC})\s+(?:where|that|which|with|whose)\b|\bany\s+{_UNIT}\b|"
     rf"\b(?:tell|show)\s+me\s+(?:which|where|the)\b|[,;:-]\s*(?:where|which\s+{_UNIT})\b|\s(?:where|in\s+which|which)\W*$",
     re.I,
 )
@@ -57,7 +57,7 @@ _OUTSIDE_SCOPE_RE = re.compile(rf"(?:^\W*(?:(?:and|so|but)\s+)?|\b{_UNIT}\s+|\b(
 _REVISIT_RE = re.compile(r"\brevisit", re.I)
 _LATEST_RE = re.compile(r"\b(?:latest|most\s+recent|newest|current|last)\s+(?:full\s+)?"
                         r"(?:report|letter|inspection|document|visit)s?\b|\b(?:latest|most\s+recent)\s+one", re.I)
-_EXCLUDE_RE = re.compile(r"\b(?:apart\s+from|except(?:\s+for)?|other\s+than|excluding|not\s+including|"
+_EXCLUDE_RE = re.compile(r"\((?:\s*(?:but\s+)?not|\s*minus|\s*without)\s+|\b(?:apart\s+from|except(?:\s+for)?|other\s+than|excluding|not\s+including|"
                          r"besides|aside\s+from|leaving\s+out|ignoring|but\s+not)\s+", re.I)
 
 # Outcomes of the two frameworks (answered from the letters table).
@@ -134,6 +134,8 @@ _EDGE_EVAL_RES = (
     re.compile(r"\s+(?:(?:is|are|was|were|being)\s+)?(?:(?P<pos>good|great|excellent|strong|praised)|"
                r"(?P<neg>bad|poor|weak|problems?|issues?|concerns?|worries|failings?|criticised|criticized))\W*$", re.I),
 )
+_NOT_A_PROBLEM_RE = re.compile(r"\s+(?:(?:is|are|was|were)\s*)?(?:not|n't|never)\s+(?:really\s+)?(?:an?\s+)?"
+                               r"(?:problem|issue|concern|worry|weakness)s?\W*$", re.I)
 # "was X a problem?", "is X a strength?": a yes/no judgement of a topic.
 _WAS_IT_RE = re.compile(
     r"^\s*(?:and\s+|but\s+|so\s+)?(?:(?:was|were|is|are)\s+)?(?P<topic>.+?)\s+(?:seen\s+as\s+|judged\s+|found\s+)?"
@@ -379,6 +381,8 @@ def parse_question(text: str, indexed_areas: list[str], *,
     elif (_SET_RE.search(work) or _WHICH_OF_RE.match(text)
           or (q.regions and re.match(r"^\s*(?:are\s+there\s+)?any\b", text, re.I))) and n_areas != 1:
         q.intent = "set"
+    elif q.regions and not n_areas and not q.unknown_areas:
+        q.intent = "set"  # "nw areas bad ehcps": every letter in the region, one by one
     elif n_areas >= 2 or (n_areas == 1 and (_COMPARE_RE.search(work) or _BETWEEN_YEARS_RE.search(text)
                                              or _YEAR_VS_YEAR_RE.search(text))):
         q.intent = "compare"
@@ -613,6 +617,9 @@ def _clause(raw: str) -> Clause:
     if m and not _THAT_EVAL_RE.match(s):  # "was transport a problem (in A and B)?"
         polarity, explicit = (-1 if m.group("neg") else 1), True
         s = m.group("topic")
+        n = re.search(r"\s+(?:not|never)$|n't$", s, re.I)
+        if n:  # "where were waits not a problem?": the complement
+            negated, s = True, s[: n.start()]
     m = _THAT_EVAL_RE.match(s)
     if m:  # "was that a problem in Kent?": a judgement of what was asked before
         polarity, explicit = (-1 if m.group("neg") else 1), True
@@ -633,6 +640,8 @@ def _clause(raw: str) -> Clause:
         polarity, explicit = tail_lean, True
     text = s
     topic = _FRAME_NOUNS_RE.sub(" ", re.sub(r"[(\[]\s*[)\]]", " ", s))  # "( )": an area taken out
+    if topic.count("(") != topic.count(")"):  # "(not Kent)" read as scope leaves a lone ")"
+        topic = re.sub(r"[()]", " ", topic)
     topic = re.sub(r"^\s*(?:the\s+)?'s?\b\s*", " ", topic)  # "the council's X" with "council" taken out
     for _ in range(4):
         before = topic
@@ -641,6 +650,12 @@ def _clause(raw: str) -> Clause:
             break
     topic = re.sub(r"^\s*(?:(?:were|was|is|are|had|have|has|did|do|does|been|be|being|get|got)\s+)+", " ", topic, flags=re.I)
     topic = re.sub(r"\s+", " ", topic).strip(" ,;:-–—?.!'\"")
+    m = _NOT_A_PROBLEM_RE.search(topic)
+    if m and not polarity and topic[: m.start()].strip():  # "where were waits not a problem?"
+        polarity, explicit, negated = -1, True, True
+        topic = topic[: m.start()].strip()
+    topic = re.sub(r"^\W*only\b\W*", "", topic, flags=re.I)  # "latest reports only - X"
+    topic = re.sub(rf"^\s*{_UNIT}\s+(?!(?:for|of)\b)(?=\w)", "", topic, flags=re.I)  # "nw areas bad ehcps"
     for pat in _EDGE_EVAL_RES:
         m = pat.search(topic)
         if m and not polarity and (topic[: m.start()] + topic[m.end():]).strip():

@@ -571,3 +571,18 @@ def test_what_is_x_like_and_how_is_x_leave_the_noun_phrase() -> None:
     assert topics("how is the local offer in kent") == ["local offer"]
     assert topics("how is kent doing") == []
     assert parse_question("how long are portage waits in kent", AREAS).asks_number
+
+
+def test_set_questions_typed_telegraphically() -> None:
+    def read(text):
+        q = parse_question(text, AREAS)
+        return (q.intent, q.regions, q.exclude_areas, q.outcome,
+                [(c.topic, c.polarity, c.negated) for c in q.clauses if c.topic])
+    assert read("nw areas bad portage") == ("set", ["North West"], [], None, [("portage", -1, False)])
+    assert read("portage praised where (not kent)") == ("set", [], ["Kent"], None, [("portage", 1, False)])
+    assert read("wsoa areas w/ bad portage") == ("set", [], [], "wsoa_required", [("portage", -1, False)])
+    assert read("where were portage waits not a problem")[-1] == [("portage waits", -1, True)]
+    assert read("latest reports only - portage waits bad where")[-1] == [("portage waits", -1, False)]
+    # "areas for improvement" is still the lean it names, not the unit "areas"
+    c = parse_question("areas for improvement in Kent", AREAS).clauses[0]
+    assert (c.topic, c.polarity) == ("", -1)
