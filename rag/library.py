@@ -248,7 +248,7 @@ class Library:
                 # so that the words and the model's tokens match theirs.
                 fixes.append((word, joined[low]))
                 return joined[low]
-            if len(low) < 5 or low in vocab or low in known or not word.islower():
+            if len(low) < 5 or low in vocab or low in known or not word.islower() or _CONTRACTION_RE.match(low):
                 return word
             near = [w for w in get_close_matches(low, self._vocab_list(), n=5, cutoff=SPELLING_CUTOFF)
                     if w[0] == low[0]]  # a typo rarely changes the first letter: "hydrotherapy" is not "physiotherapy"
@@ -448,6 +448,10 @@ class Library:
         if q.latest:
             bits.append("latest per area")
         return "; ".join(bits) or "all letters"
+
+
+# "werent", "didnt": a negated auxiliary typed without its apostrophe, not a misspelling
+_CONTRACTION_RE = re.compile(r"^(?:are|were|was|is|did|do|does|has|have|had|could|should|would|must|need)nt$")
 
 
 @lru_cache(maxsize=1)

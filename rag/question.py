@@ -57,7 +57,7 @@ _OUTSIDE_SCOPE_RE = re.compile(rf"(?:^\W*(?:(?:and|so|but)\s+)?|\b{_UNIT}\s+|\b(
 _REVISIT_RE = re.compile(r"\brevisit", re.I)
 _LATEST_RE = re.compile(r"\b(?:latest|most\s+recent|newest|current|last)\s+(?:full\s+)?"
                         r"(?:report|letter|inspection|document|visit)s?\b|\b(?:latest|most\s+recent)\s+one", re.I)
-_EXCLUDE_RE = re.compile(r"\((?:\s*(?:but\s+)?not|\s*minus|\s*without)\s+|\b(?:apart\s+from|except(?:\s+for)?|other\s+than|excluding|not\s+including|"
+_EXCLUDE_RE = re.compile(r"\((?:\s*(?:but\s+)?not|\s*minus|\s*without)\s+|\b(?:apart\s+from|except(?:\s+for)?|other\s+than|excluding|excl\.?|exc\.?|not\s+including|"
                          r"besides|aside\s+from|leaving\s+out|ignoring|but\s+not)\s+", re.I)
 
 # Outcomes of the two frameworks (answered from the letters table).
@@ -96,7 +96,7 @@ _NUMBER_RE = re.compile(r"\bhow\s+(?:many|much|long|far|often|old)\b|\bwhat\s+(?
 
 # Question negation: a negator on the clause's verb ("did not", "weren't", "NOT found").
 _NEGATION_RE = re.compile(r"^\s*(?:(?:did|do|does|were|was|are|is|have|has|had|could|can|would)\s*"
-                          r"(?:n['’]?t|\s+not|\s+never)|(?:didn|don|doesn|weren|wasn|aren|isn|haven|hasn|hadn)['’]?t|"
+                          r"(?:n['’]?t|\s+not|\s+never)|(?:didn|don|doesn|weren|wasn|aren|isn|haven|hasn|hadn|couldn|wouldn|shouldn)['’]?t|"
                           r"not|never)\b\s*", re.I)
 _ABSENCE_RE = re.compile(r"^\s*(?:(?:still|also|yet|currently|then)\s+)?(?:(?:had|have|has|with|there\s+(?:was|is|were))\s+)?(?:no|without|"
                          r"(?:a\s+)?lack(?:ed|s|ing)?(?:\s+of)?|missing|absence\s+of|not\s+enough|"
@@ -134,6 +134,9 @@ _EDGE_EVAL_RES = (
     re.compile(r"\s+(?:(?:is|are|was|were|being)\s+)?(?:(?P<pos>good|great|excellent|strong|praised)|"
                r"(?P<neg>bad|poor|weak|problems?|issues?|concerns?|worries|failings?|criticised|criticized))\W*$", re.I),
 )
+_CONCERN_RE = re.compile(r"^\s*(?:(?:real|major|serious|significant|big)\s+)?(?:concerns?|problems?|issues?|worries|"
+                         r"complaints?|criticisms?)\s*(?:(?:about|over|with|around|regarding|in|on)\b)?\s*|"
+                         r"\s+(?:concerns?|problems?|issues?|worries|complaints?|criticisms?)\W*$", re.I)
 _NOT_A_PROBLEM_RE = re.compile(r"\s+(?:(?:is|are|was|were)\s*)?(?:not|n't|never)\s+(?:really\s+)?(?:an?\s+)?"
                                r"(?:problem|issue|concern|worry|weakness)s?\W*$", re.I)
 # "was X a problem?", "is X a strength?": a yes/no judgement of a topic.
@@ -340,6 +343,9 @@ def parse_question(text: str, indexed_areas: list[str], *,
         return q
     work = " " + re.sub(r"\s+", " ", text.replace("’", "'")) + " "
     work = _SHORTHAND_RE.sub(lambda m: _SHORTHAND[m.group(0).lower()], work)
+    # "short breaks/respite", "X + Y": the slash and plus people type for "or" and "and"
+    work = re.sub(r"(?<=[a-z])\s*/\s*(?=[a-z])(?<!and/)(?!or\b)", " or ", work, flags=re.I)
+    work = re.sub(r"(?<=\w)\s+\+\s+(?=\w)", " and ", work)
     # "(not counting X)" sets part of the topic apart; "(excluding Kent)" is scope, read below.
     names = {a.lower() for a in indexed_areas} | set(known_area_names())
     work = _ASIDE_RE.sub(lambda m: m.group(0) if any(n in m.group(0).lower() for n in names) else " ", work)
@@ -389,6 +395,9 @@ def parse_question(text: str, indexed_areas: list[str], *,
     if q.intent in ("set", "count"):
         work = _outcome(q, work)
     _clauses(q, work)
+    if (q.intent == "lookup" and not q.areas and not q.unknown_areas and not q.asks_when and not q.asks_lead
+            and not q.asks_next and (q.exclude_areas or any(c.explicit and c.polarity and c.topic for c in q.clauses))):
+        q.intent = "set"  # "2024 local offer praised?", "X, excl Kent": a lean or an exclusion, no area: where
     if q.intent in ("lookup", "compare"):
         # "what were X's strengths?", "its main weaknesses": a lean, no topic
         for c in q.clauses:
@@ -613,6 +622,12 @@ def _clause(raw: str) -> Clause:
     if m and m.group().strip():
         polarity, explicit = -1, True
         s = s[m.end():]
+        c = _CONCERN_RE.search(s)
+        if c and re.match(r"\s*(?:no|without)\b", m.group(), re.I):
+            # "no concerns about X", "no X problems": not criticised for X (the complement),
+            # not "lacking X"
+            negated = True
+            s = (s[: c.start()] + " " + s[c.end():]).strip()
     m = _WAS_IT_RE.match(s)
     if m and not _THAT_EVAL_RE.match(s):  # "was transport a problem (in A and B)?"
         polarity, explicit = (-1 if m.group("neg") else 1), True
@@ -655,6 +670,7 @@ def _clause(raw: str) -> Clause:
         polarity, explicit, negated = -1, True, True
         topic = topic[: m.start()].strip()
     topic = re.sub(r"^\W*only\b\W*", "", topic, flags=re.I)  # "latest reports only - X"
+    topic = re.sub(r"^\s*(?:either|both)\s+|\s+(?:both|either)\s*$", " ", topic, flags=re.I).strip()
     topic = re.sub(rf"^\s*{_UNIT}\s+(?!(?:for|of)\b)(?=\w)", "", topic, flags=re.I)  # "nw areas bad ehcps"
     for pat in _EDGE_EVAL_RES:
         m = pat.search(topic)

@@ -586,3 +586,24 @@ def test_set_questions_typed_telegraphically() -> None:
     # "areas for improvement" is still the lean it names, not the unit "areas"
     c = parse_question("areas for improvement in Kent", AREAS).clauses[0]
     assert (c.topic, c.polarity) == ("", -1)
+
+
+def test_negation_slashes_and_no_concerns_typed_casually() -> None:
+    def read(text):
+        q = parse_question(text, AREAS)
+        return q.intent, q.combine, q.exclude_areas, [(c.topic, c.polarity, c.negated) for c in q.clauses if c.topic]
+    assert read("where werent portage visits delayed")[-1] == [("portage visits delayed", 0, True)]
+    assert read("portage/respite problems - which areas") == ("set", "and", [], [("portage or respite", -1, False)])
+    assert read("portage + respite both praised where")[-1] == read("portage and respite praised where")[-1]
+    assert read("portage + respite both praised where")[-1][0][0] == "portage and respite"
+    assert read("which areas were praised for either portage or respite")[-1][0][0] == "portage or respite"
+    assert read("where were there no concerns about portage")[-1] == [("portage", -1, True)]
+    assert read("which areas had no portage service")[-1] == [("portage service", -1, False)]
+    assert read("portage waits too long, excl kent")[:3] == ("set", "and", ["Kent"])
+    assert read("2024 portage praised?")[0] == "set"
+    assert read("portage praised in kent?")[0] == "lookup"
+
+
+def test_apostrophe_less_negation_is_not_spelt_away(lib) -> None:
+    q = lib.parse("where werent short breaks criticised")
+    assert ("werent", "were") not in q.spelling and q.clauses[0].negated
