@@ -250,6 +250,9 @@ class Library:
                 return joined[low]
             if len(low) < 5 or low in vocab or low in known or not word.islower() or _CONTRACTION_RE.match(low):
                 return word
+            pre = _PREFIX_RE.match(low)
+            if pre and (low[pre.end():] in vocab or low[pre.end():] in known):
+                return word  # "reinspected": a prefix on a word the letters use, not a slip
             near = [w for w in get_close_matches(low, self._vocab_list(), n=5, cutoff=SPELLING_CUTOFF)
                     if w[0] == low[0]]  # a typo rarely changes the first letter: "hydrotherapy" is not "physiotherapy"
             # Two letters swapped is the commonest slip of the keyboard ("thier" is "their", not "tier").
@@ -450,6 +453,7 @@ class Library:
         return "; ".join(bits) or "all letters"
 
 
+_PREFIX_RE = re.compile(r"^(?:re|pre|post|non|co|sub|un|over|under|multi|inter|self|de|mis)-?(?=[a-z]{4})")
 # "werent", "didnt": a negated auxiliary typed without its apostrophe, not a misspelling
 _CONTRACTION_RE = re.compile(r"^(?:are|were|was|is|did|do|does|has|have|had|could|should|would|must|need)nt$")
 

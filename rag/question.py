@@ -11,6 +11,7 @@ but embedded and compared with every sentence (rag/relevance.py).
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -54,7 +55,7 @@ _AREA2023_RE = re.compile(r"\barea\s+send\s+inspection\s+reports?\b|\b2023\s+fra
                           r"\bnew\s+framework\b|\bcurrent\s+framework\b", re.I)
 _OUTSIDE_RE = re.compile(r"\boutside(?:\s+of)?\s+", re.I)
 _OUTSIDE_SCOPE_RE = re.compile(rf"(?:^\W*(?:(?:and|so|but)\s+)?|\b{_UNIT}\s+|\b(?:anywhere|everywhere|elsewhere)\s+)$", re.I)
-_REVISIT_RE = re.compile(r"\brevisit", re.I)
+_REVISIT_RE = re.compile(r"\brevisit|\bre-?inspect(?:ed|ion)\b", re.I)
 _LATEST_RE = re.compile(r"\b(?:latest|most\s+recent|newest|current|last)\s+(?:full\s+)?"
                         r"(?:report|letter|inspection|document|visit)s?\b|\b(?:latest|most\s+recent)\s+one", re.I)
 _EXCLUDE_RE = re.compile(r"\((?:\s*(?:but\s+)?not|\s*minus|\s*without)\s+|\b(?:apart\s+from|except(?:\s+for)?|other\s+than|excluding|excl\.?|exc\.?|not\s+including|"
@@ -62,19 +63,21 @@ _EXCLUDE_RE = re.compile(r"\((?:\s*(?:but\s+)?not|\s*minus|\s*without)\s+|\b(?:a
 
 # Outcomes of the two frameworks (answered from the letters table).
 OUTCOME_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("systemic", re.compile(r"\bfailings?\s+(?:that|which)\s+(?:were|are|was|is)\s+(?:widespread|systemic)"
+    ("systemic", re.compile(r"\b(?:worst|lowest|bottom|most\s+serious)\s+(?:possible\s+)?(?:outcome|judge?ment|rating|grade|result|category)s?\b|"
+                            r"\bfailings?\s+(?:that|which)\s+(?:were|are|was|is)\s+(?:widespread|systemic)"
                             r"(?:\s+(?:and|or|and/or)\s+(?:widespread|systemic))?|"
                             r"\b(?:systemic|failing)\s+(?=(?:areas?|ones|partnerships?|councils?|places)\b)|(?:widespread|systemic)(?:\s+(?:and|or|and/or)\s+(?:widespread|systemic))?"
                             r"(?:\s+failings?)?|\bfailings\b", re.I)),
-    ("positive", re.compile(r"\bpositive(?:ly\s+(?:rated|judged))?\s+(?=(?:areas?|ones|partnerships?|reports?|inspections?|"
+    ("positive", re.compile(r"\b(?:best|top|highest)\s+(?:possible\s+)?(?:outcome|judge?ment|rating|grade|result|category)s?\b|"
+                            r"\bpositive(?:ly\s+(?:rated|judged))?\s+(?=(?:areas?|ones|partnerships?|reports?|inspections?|"
                             r"councils?|places)\b)|(?:(?:send\s+)?arrangements\s+)?(?:typically\s+)?(?:lead(?:s|ing)?\s+to\s+)?positive\s+(?:experiences?|outcomes?|"
                             r"judge?ments?|rating|result|overall|outcome)(?:\s+and\s+outcomes)?"
                             r"|\brated\s+positive(?:ly)?\b|\bjudged\s+positive(?:ly)?\b", re.I)),
-    ("inconsistent", re.compile(r"\binconsistent\s+(?=(?:areas?|ones|partnerships?|reports?|inspections?)\b)|(?:(?:send\s+)?arrangements\s+)?(?:(?:typically|often)\s+)?(?:lead(?:s|ing)?\s+to\s+)?inconsistent\s+(?:experiences?|outcomes?|judge?ments?)(?:\s+and\s+outcomes)?", re.I)),
+    ("inconsistent", re.compile(r"\b(?:middle|mid|middling)\s+(?:outcome|judge?ment|rating|grade|result|category)s?\b|\binconsistent\s+(?=(?:areas?|ones|partnerships?|reports?|inspections?)\b)|(?:(?:send\s+)?arrangements\s+)?(?:(?:typically|often)\s+)?(?:lead(?:s|ing)?\s+to\s+)?inconsistent\s+(?:experiences?|outcomes?|judge?ments?)(?:\s+and\s+outcomes)?", re.I)),
     ("insufficient_progress", re.compile(r"(?:insufficient|not\s+(?:made\s+)?(?:sufficient|enough)|"
                                          r"inadequate|too\s+little)\s+progress", re.I)),
     ("sufficient_progress", re.compile(r"\b(?:sufficient|enough|good)\s+progress", re.I)),
-    ("wsoa_required", re.compile(r"(?:written\s+statements?\s+of\s+action|\bwsoas?\b)", re.I)),
+    ("wsoa_required", re.compile(r"(?:written\s+statements?(?:\s+of\s+action)?|\bwsoas?\b)", re.I)),
 )
 _WSOA_NEG_RE = re.compile(r"\b(?:no|not|without|n't|never)\b(?:\s+\w+){0,3}?\s+(?:a\s+)?"
                           r"(?:written\s+statement\s+of\s+action|wsoa)\b", re.I)
@@ -239,6 +242,9 @@ _TAIL_RE = re.compile(r"^\s*(?:is|are)\s+(?:that|those|these|there|they)\s*\??\s
                       r"\b(?:please|pls|thanks|thx)\b|\?+|\s+only\s*$|\bin\s+the\s+collection\b|\bcarried\s+out\b|"
                       r"\btook\s+place\b|\bare\s+from\b|\binspected\b|\bpublished\b|^\s*(?:or|and|the|a|an|their|its|any)\s+|"
                       r"\s+(?:or|and|in|of|for|to|by|from|that|which|who|where)\s*$".replace("{u}", _UNIT), re.I)
+_SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "couple": 2, "few": 3}
+_LAST_YEARS_RE = re.compile(r"\b(?:in|over|during|within)?\s*(?:the\s+)?(?:last|past)\s+(?:a\s+)?(\d|one|two|three|four|five|six|"
+                            r"couple|few)?\s*(?:of\s+)?years?\b", re.I)
 _YEAR_PHRASE_RES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bbetween\s+(?:(?:the|its|their)\s+)?" + _YEAR + r"\s+and\s+(?:(?:the|its|their)\s+)?" + _YEAR, re.I),
      "range"),
@@ -330,7 +336,7 @@ class Query:
 
 # ---- parsing -------------------------------------------------------------------------------
 def parse_question(text: str, indexed_areas: list[str], *,
-                   common_words: frozenset[str] = frozenset()) -> Query:
+                   common_words: frozenset[str] = frozenset(), today: datetime.date | None = None) -> Query:
     """Read a question's frame with the grammar above; the rest is its topic.
 
     ``common_words``: lower-case words the collection uses as ordinary words ("reading",
@@ -350,21 +356,28 @@ def parse_question(text: str, indexed_areas: list[str], *,
     names = {a.lower() for a in indexed_areas} | set(known_area_names())
     work = _ASIDE_RE.sub(lambda m: m.group(0) if any(n in m.group(0).lower() for n in names) else " ", work)
     work = _areas(q, work, indexed_areas, common_words)
-    work = _years(q, work)
+    work = _years(q, work, today)
     if _JOINT_RE.search(work):
         q.framework = "joint_2016"
         work = _JOINT_RE.sub(" inspections ", work)  # the unit stays: "which joint inspections ..."
+        work = re.sub(r"\b(?:under|using|in|from)\s+(?:the\s+)?(?=inspections\b)", " ", work, flags=re.I)
     elif _AREA2023_RE.search(work):
         q.framework = "area_2023"
         work = _AREA2023_RE.sub(" reports ", work)
+        work = re.sub(r"\b(?:under|using|in|from)\s+(?:the\s+)?(?=reports\b)", " ", work, flags=re.I)
+        work = re.sub(r"\breports\s+(?:reports?|inspections?|letters?)\b|\b(?:reports?|inspections?|letters?)\s+reports\b",
+                      " reports ", work, flags=re.I)
     if _REVISIT_RE.search(work):
         q.kind = "revisit"
+        work = re.sub(r"\b(?:at|on|in|after|during)\s+(?:the\s+|their\s+|its\s+)?revisits?\b|"
+                      r"\b(?:(?:were|was|been|being)\s+)?re-?inspected\b", " ", work, flags=re.I)
     if _LATEST_RE.search(work):
         q.latest = True
         work = _LATEST_RE.sub(" ", work)
         work = re.sub(r"\b(?:looking\s+only\s+at|only\s+looking\s+at|using|based\s+on|in|from|for)\s+"
                       r"(?:each|every|the)\s+(?:area'?s?|one'?s?|partnership'?s?)?\s*(?:,|\s)", " ", work, flags=re.I)
-        work = re.sub(r"\b(?:per|for\s+each|of\s+each|in\s+each|by)\s+(?:area|partnership)\b", " ", work, flags=re.I)
+        work = re.sub(r"\b(?:per|for\s+each|of\s+each|in\s+each|by)\s+(?:area|partnership|council|la|local\s+authority|"
+                      r"authority|borough|place)\b", " ", work, flags=re.I)
         # What is left of "Using just the newest report for each area, which ...".
         work = re.sub(r"^\s*(?:using|looking\s+(?:only\s+)?at|considering|taking|based\s+on)\b[^?]*?"
                       r"(?=,|\b(?:which|where|what|how\s+many)\b)", " ", work, flags=re.I)
@@ -490,7 +503,17 @@ def region_scope(q: Query) -> set[str]:
     return out
 
 
-def _years(q: Query, work: str) -> str:
+def _years(q: Query, work: str, today: datetime.date | None = None) -> str:
+    # "in summer 2023", "in May 2023": the year is the scope (letters are dated by year here)
+    work = re.sub(r"\b(?:(?:early|late|mid)\s*-?\s*)?(?:spring|summer|autumn|fall|winter|january|february|march|april|may|"
+                  r"june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
+                  r"\.?\s+(?=(?:of\s+)?(?:19|20)\d\d\b)(?:of\s+)?", " ", work, flags=re.I)
+    m = _LAST_YEARS_RE.search(work)
+    if m:  # "in the last 2 years": from that many years before today's
+        n = _SMALL_NUMBERS.get(m.group(1).lower(), None) if not m.group(1).isdigit() else int(m.group(1))
+        if n:
+            q.since = (today or datetime.date.today()).year - n
+            return work[: m.start()] + " " + work[m.end():]
     for pattern, how in _YEAR_PHRASE_RES:
         m = pattern.search(work)
         if not m:
@@ -538,6 +561,7 @@ def _strip_outcome(work: str, a: int, b: int) -> str:
     if verb and verb.group().strip():
         before = before[: verb.start()]
     before = re.sub(r"\b(?:judged|found|rated)\s+(?:to\s+(?:have|be)\s+)?(?:as\s+)?(?:having\s+)?$", " ", before, flags=re.I)
+    before = re.sub(r"\b(?:made|make|makes|making|show(?:ed|s|ing)?)\s+$", " ", before, flags=re.I)
     after = re.sub(r"^\s*(?:for\s+(?:children|pupils)(?:\s+and\s+young\s+people)?(?:\s+with\s+send)?|"
                    r"(?:in|for)\s+(?:their|the)\s+(?:send\s+)?(?:arrangements|inspection|report)|"
                    r"being\s+required|(?:was|were|being)?\s*(?:required|needed|issued|produced)|"
@@ -646,7 +670,9 @@ def _clause(raw: str) -> Clause:
     m = _EVAL_RE.search(s)
     if m:
         polarity, explicit = (1 if m.group("pos") else -1), True
-        s = (s[: m.start()] + " " + s[m.end():]).strip()
+        # "letters that criticised X": the relative pronoun goes with its verb
+        head = re.sub(r"\b(?:which|that|who)\s+(?:(?:were|was|have|has|had)\s+)?$", " ", s[: m.start()], flags=re.I)
+        s = (head + " " + s[m.end():]).strip()
     m = _MANNER_RE.search(s)
     if m:  # "mention X positively", "write about X critically"
         polarity, explicit = (1 if m.group("pos") else -1), True

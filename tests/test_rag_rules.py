@@ -607,3 +607,32 @@ def test_negation_slashes_and_no_concerns_typed_casually() -> None:
 def test_apostrophe_less_negation_is_not_spelt_away(lib) -> None:
     q = lib.parse("where werent short breaks criticised")
     assert ("werent", "were") not in q.spelling and q.clauses[0].negated
+
+
+def test_dates_outcome_scale_and_revisits_typed_casually() -> None:
+    import datetime
+
+    def read(text, **kw):
+        q = parse_question(text, AREAS, **kw)
+        return (q.since, q.until, q.outcome, q.kind, q.framework, q.latest,
+                [(c.topic, c.polarity) for c in q.clauses if c.topic])
+    assert read("which areas were inspected in summer 2023")[:2] == (2023, 2023)
+    assert read("which areas were inspected in may 2023")[-1] == []
+    today = datetime.date(2026, 11, 24)
+    assert read("inspections in the last 2 years", today=today)[:2] == (2024, None)
+    assert read("portage praised in the past three years", today=today)[0] == 2023
+    assert read("which areas got the worst outcome")[2] == "systemic"
+    assert read("how many areas got the top rating")[2] == "positive"
+    assert read("which councils got the middle judgement")[2] == "inconsistent"
+    assert read("which had to produce a written statement")[2] == "wsoa_required"
+    assert read("which areas made sufficient progress at revisit")[2:4] == ("sufficient_progress", "revisit")
+    assert read("which areas made sufficient progress at revisit")[-1] == []
+    assert read("which areas were reinspected")[3] == "revisit"
+    assert read("reports under the new framework which praised portage")[-1] == [("portage", 1)]
+    assert read("old framework letters that criticised portage")[-1] == [("portage", -1)]
+    assert read("most recent inspection for each council - which were criticised on portage")[-2:] == (
+        True, [("portage", -1)])
+
+
+def test_a_prefixed_word_is_not_spelt_away(lib) -> None:
+    assert lib.parse("which areas were reinspected").spelling == []
