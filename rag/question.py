@@ -125,6 +125,8 @@ _STANCE_NOUN_RE = re.compile(
     r"(?:(?P<pos>strengths?|positives?|good\s+points|successes|what\s+(?:went|works?|worked)\s+well|praise)|"
     r"(?P<neg>weakness(?:es)?|negatives?|bad\s+points|problems?|concerns?|issues?|failings?|criticisms?|"
     r"areas?\s+(?:for|of)\s+(?:improvement|development|priority\s+action)))\W*", re.I)
+_FRAME_ONLY_RE = re.compile(r"\W*(?:(?:what|what's|whats|which|were|was|are|is|the|its|their|main|key|biggest|greatest|"
+                            r"chief|top|some|any|most|so|about|in|there|s)\W*)*", re.I)
 # A stance adverb closing the clause: "mention the forum positively", "... critically".
 _MANNER_RE = re.compile(r"\s+(?:(?P<pos>positively|favourably|favorably|approvingly|in\s+a\s+positive\s+light)|"
                         r"(?P<neg>negatively|critically|unfavourably|unfavorably|in\s+a\s+negative\s+light))\W*$", re.I)
@@ -166,6 +168,9 @@ _LOOKUP_FRAME_RE = re.compile(
     r"(?:find|found|say|said|note|noted|report|reported|raise|raised|conclude|concluded|think|make|made|flag|flagged)\b\s*"
     r"(?P<prep>(?:about|on|regarding|concerning|of|in|with|for|around)\b\s*)?",
     re.I)
+_LIKED_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what|which\s+\w+)\s+(?:did|do|does)\s+(?:the\s+)?"
+                       r"(?:inspectors?|they|ofsted|cqc|inspection(?:\s+team)?|reports?|letters?)\s+"
+                       r"(?:(?P<neg>dislike|not\s+like|worry\s+about)|(?:like|love|rate|admire))\b\s*(?:(?:about|in|with)\b\s*)?", re.I)
 # An aside that sets part of the topic apart: "(not counting X)", "(excluding X)".
 _ASIDE_RE = re.compile(r"\(\s*(?:not\s+counting|not\s+including|excluding|except(?:\s+for)?|other\s+than|"
                        r"apart\s+from|leaving\s+out|ignoring)\b[^)]*\)", re.I)
@@ -407,6 +412,13 @@ def parse_question(text: str, indexed_areas: list[str], *,
         q.intent = "compare"
     if q.intent in ("set", "count"):
         work = _outcome(q, work)
+    elif q.intent == "lookup" and q.areas and any(p.search(work) for _, p in OUTCOME_RES):
+        # "did X have systemic failings?", "did X get a WSOA?": the letter's outcome answers it
+        probe = Query(text=text)
+        rest = _outcome(probe, work)
+        if not re.search(r"[a-z]{3,}", re.sub(r"\b(?:did|does|do|was|were|is|are|has|have|had|get|got|given|a|an|the|"
+                                              r"any|its|their|in|of|for|with)\b", " ", rest, flags=re.I), re.I):
+            q.asks_outcome, work = True, rest
     _clauses(q, work)
     if (q.intent == "lookup" and not q.areas and not q.unknown_areas and not q.asks_when and not q.asks_lead
             and not q.asks_next and (q.exclude_areas or any(c.explicit and c.polarity and c.topic for c in q.clauses))):
@@ -417,6 +429,8 @@ def parse_question(text: str, indexed_areas: list[str], *,
             m = _STANCE_NOUN_RE.fullmatch(c.topic)
             if m:
                 c.topic, c.polarity, c.explicit = "", (1 if m.group("pos") else -1), True
+            elif c.polarity and _FRAME_ONLY_RE.fullmatch(c.topic):
+                c.topic = ""  # "what are the biggest problems in X?", "what's good about X?": a lean
         # "what was the overall judgement", "how was it rated": the outcome frame, no topic.
         q.clauses = [c for c in q.clauses
                      if not c.topic or c.polarity or not re.fullmatch(r"\W*(?:(?:what|how|which|was|is|were|are|did|does|do|get|got|given|the|"
@@ -483,6 +497,11 @@ def _areas(q: Query, work: str, indexed: list[str], common: frozenset[str]) -> s
     out = list(work)
     for a, b, _ in spans:
         out[a:b] = " " * (b - a)
+        # "families in Durham were ...": the preposition that carried the place goes with it
+        glue = re.search(r"\b(?:in|for|of|at|from|within|across)\s+(?:the\s+)?(?:(?:london\s+)?borough\s+of\s+)?$",
+                         work[:a], re.I)
+        if glue:
+            out[glue.start():a] = " " * (a - glue.start())
     work = "".join(out)
     if ex:
         work = work[: ex.start()] + " " * (ex.end() - ex.start()) + work[ex.end():]
@@ -617,6 +636,10 @@ def _clause(raw: str) -> Clause:
         s = s[m.end():] + (" " + m.group(1).strip() if content else "")
     # "which areas say that" after the question mark is the frame, not the topic.
     s = _SAY_TAIL_RE.sub("", s).strip(" ,;:-–—")
+    m = _LIKED_RE.match(s)
+    if m:  # "what did inspectors like (about X)?": praise; "dislike", "not like": criticism
+        tail_lean = -1 if m.group("neg") else 1
+        s = s[m.end():]
     m = _LOOKUP_FRAME_RE.match(s)
     if m:
         # "what did they say about X" -> X; "what problem did they find with X" -> "problem with X"

@@ -636,3 +636,22 @@ def test_dates_outcome_scale_and_revisits_typed_casually() -> None:
 
 def test_a_prefixed_word_is_not_spelt_away(lib) -> None:
     assert lib.parse("which areas were reinspected").spelling == []
+
+
+def test_yes_no_questions_about_one_area_read_as_typed() -> None:
+    def read(text):
+        q = parse_question(text, AREAS)
+        return q.intent, q.asks_outcome, [(c.topic, c.polarity) for c in q.clauses if c.topic or c.polarity]
+    assert read("did kent have systemic failings?") == ("lookup", True, [])
+    assert read("did kent get a wsoa?")[:2] == ("lookup", True)
+    assert read("did kent have systemic failings in portage?")[1] is False  # a topic of its own
+    assert read("what are the biggest problems in kent") == ("lookup", False, [("", -1)])
+    assert read("what's good about kent") == ("lookup", False, [("", 1)])
+    assert read("wot did inspectors like in kent") == ("lookup", False, [("", 1)])
+    assert read("what did inspectors dislike about portage in kent") == ("lookup", False, [("portage", -1)])
+    assert read("were families in kent happy with portage")[2] == [("families happy with portage", 0)]
+
+
+def test_an_outcome_question_about_one_area_leads_with_its_outcome(lib) -> None:
+    ans = lib.ask("did camden have systemic failings?")
+    assert ans.text.lstrip("- *").startswith("Camden") and "systemic failings" in ans.text.split("\n")[0]
