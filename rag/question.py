@@ -27,16 +27,17 @@ _UNIT_AREA = r"(?:local\s+)?(?:areas?|places?|partnerships?|local\s+area\s+partn
 _UNIT_DOC = r"(?:inspections?|letters?|reports?|revisits?|documents?|visits?|" \
             r"inspection\s+(?:letters?|reports?))"
 _UNIT = rf"(?:{_UNIT_AREA}|{_UNIT_DOC}|ones)"
-_COUNT_RE = re.compile(rf"\bhow\s+many\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?(?:(?:the|local)\s+)?({_UNIT})\b|"
+_COUNT_RE = re.compile(rf"\bhow\s+many\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?(?:(?:the|local|send|area|joint|full)\s+)*({_UNIT})\b|"
                        r"\bhow\s+many\s+(?:is\s+that|are\s+(?:there|those|these|they)|of\s+(?:those|these|them))\b()|"
-                       rf"\b(?:number|count|no\.?)\s+of\s+({_UNIT})|^\s*count\b|"
+                       rf"\b(?:number|count|no\.?|proportion|share|percentage|fraction)\s+of\s+(?:the\s+)?({_UNIT})|^\s*count\b|"
                        r"^\W*(?:so\s+|and\s+)?how\s+many\s+(?=(?:had|have|has|got|get|were|was|are|did|received|lacked|"
                        r"lack|needed|need)\b)()|^\W*(?:so\s+|and\s+|ok\s+)?how\s+many\W*$()", re.I)
 _SET_RE = re.compile(
     rf"^[\s,;:]*(?:so\s+|and\s+|ok\s+|okay\s+|also\s+|now\s+)?(?:(?:in|for|at)\s+)?(?:which|what)\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?"
     rf"(?:\w+\s+)?{_UNIT}\b|^[\s,;:]*where\b|^[\s,;:]*which\s+(?=(?:were|was|are|had|have|did|got)\b)|^[\s,;:]*(?:list|name|show|give)\b|"
     rf"\b(?:which|what)\s+{_UNIT}\b|\bwhich\s+(?:of\s+(?:the(?:se|m)?|those)|ones)\b|"
-    rf"^\s*(?:[\w/]+\s+){{0,2}}(?:{_UNIT_AREA}|{_UNIT_DOC})\s+(?:where|that|which|with|whose)\b|\bany\s+{_UNIT}\b|"
+    rf"^\s*(?:[\w/]+\s+){{0,2}}(?:{_UNIT_AREA}|{_UNIT_DOC})\s+(?:where|that|which|with|whose|mentioning|referring|"
+    rf"discussing|citing|saying|praising|criticising|criticizing|covering|showing|finding)\b|\bany\s+{_UNIT}\b|"
     rf"\b(?:tell|show)\s+me\s+(?:which|where|the)\b|[,;:-]\s*(?:where|which\s+{_UNIT})\b|\s(?:where|in\s+which|which)\W*$",
     re.I,
 )
@@ -155,7 +156,7 @@ _THAT_EVAL_RE = re.compile(
     r"(?:(?P<neg>(?:a\s+)?(?:problem|issue|concern|weakness|criticis\w*|worry|poor|bad|worse))|"
     r"(?P<pos>(?:a\s+)?(?:strength|prais\w*|good|better|positive|effective|fine)))\b\s*", re.I)
 # Frames that ask for any mention, whatever its lean.
-_NEUTRAL_RE = re.compile(r"^[\s'’]*(?:(?:reports?|letters?|documents?|inspections?)\s+)?(?:mention(?:s|ed)?|refer(?:s|red)?\s+to|"
+_NEUTRAL_RE = re.compile(r"^[\s'’]*(?:(?:reports?|letters?|documents?|inspections?)\s+)?(?:mention(?:s|ed|ing)?|refer(?:s|red|ring)?\s+to|discussing|covering|citing|"
                          r"talk(?:s|ed)?\s+about|discuss(?:es|ed)?|say\s+anything\s+about|comment(?:s|ed)?\s+on|"
                          r"reference[ds]?|cover(?:s|ed)?)\b\s*", re.I)
 # A lookup's wh-frame: "what (problem) did the inspection find (with)", "what did the report
@@ -187,6 +188,11 @@ _SCOPE_GLUE = frozenset("in the of from for at on to by during before after sinc
 _SAY_TAIL_RE = re.compile(rf"\s*\??\s*(?:which|what)\s+{_UNIT}\s+(?:say|said|says|mention|mentions|report|reports)"
                           r"(?:\s+(?:that|this|so|it))?\s*\??\s*$", re.I)
 # A comparison's frame: "how did A and B compare on X" (areas and years already taken out).
+_COUNT_FRAME_RE = re.compile(rf"^\s*(?:count|tally|list)\s+(?:up\s+)?(?:(?:the|all)\s+)?(?:{_UNIT}\s+)?(?:(?:that|which|where)\s+)?(?:(?:were|was|are|is)\s+)?|"
+                             rf"^\s*(?:(?:what|which|the)\s+)?(?:proportion|share|percentage|fraction|number|no\.?)\s+of\s+(?:the\s+)?{_UNIT}\s+"
+                             r"(?:(?:with|that|which|where|whose)\s+)?", re.I)
+_MENTIONED_RE = re.compile(r"\s+(?:(?:is|are|was|were|been|being|get|gets|got)\s+)?(?:mentioned|discussed|referred\s+to|"
+                           r"covered|cited|talked\s+about|brought\s+up)\W*$", re.I)
 _LIKE_FRAME_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what\s+(?:is|are|was|were|'s|'re)\s+(?:the\s+)?(?P<np>.+?)\s+like|"
                             r"how\s+(?:is|are|was|were|'s|'re)\s+(?:the\s+)?(?P<np2>.+?)(?:\s+(?:like|doing|going|working))?)"
                             r"\W*$", re.I)
@@ -636,6 +642,7 @@ def _clause(raw: str) -> Clause:
         s = s[m.end():] + (" " + m.group(1).strip() if content else "")
     # "which areas say that" after the question mark is the frame, not the topic.
     s = _SAY_TAIL_RE.sub("", s).strip(" ,;:-–—")
+    s = _COUNT_FRAME_RE.sub("", s, count=1)  # "count the areas praised for X", "what share of reports ..."
     m = _LIKED_RE.match(s)
     if m:  # "what did inspectors like (about X)?": praise; "dislike", "not like": criticism
         tail_lean = -1 if m.group("neg") else 1
@@ -686,6 +693,10 @@ def _clause(raw: str) -> Clause:
     if m:  # "was that a problem in Kent?": a judgement of what was asked before
         polarity, explicit = (-1 if m.group("neg") else 1), True
         s = s[m.end():]
+    m = _MENTIONED_RE.search(s)
+    if m and not polarity and s[: m.start()].strip():  # "in how many letters is X mentioned"
+        explicit = True
+        s = s[: m.start()]
     m = _NEUTRAL_RE.search(s)
     if m and not polarity:
         explicit = True  # "mention", "refer to": any mention counts, whatever its lean

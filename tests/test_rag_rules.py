@@ -655,3 +655,17 @@ def test_yes_no_questions_about_one_area_read_as_typed() -> None:
 def test_an_outcome_question_about_one_area_leads_with_its_outcome(lib) -> None:
     ans = lib.ask("did camden have systemic failings?")
     assert ans.text.lstrip("- *").startswith("Camden") and "systemic failings" in ans.text.split("\n")[0]
+
+
+def test_count_frames_typed_in_other_words() -> None:
+    def read(text):
+        q = parse_question(text, AREAS)
+        return q.intent, q.count_unit, q.outcome, [(c.topic, c.polarity) for c in q.clauses if c.topic]
+    assert read("count the areas praised for portage") == ("count", "areas", None, [("portage", 1)])
+    assert read("in how many letters is portage mentioned") == ("count", "documents", None, [("portage", 0)])
+    assert read("what proportion of areas had systemic failings") == ("count", "areas", "systemic", [])
+    assert read("what share of reports mention portage") == ("count", "documents", None, [("portage", 0)])
+    assert read("no of reports mentioning portage") == ("count", "documents", None, [("portage", 0)])
+    assert read("how many send inspections praised portage")[:2] == ("count", "documents")
+    assert read("letters referring to portage")[:1] == ("set",)
+    assert read("reports praising portage") == ("set", "areas", None, [("portage", 1)])
