@@ -34,6 +34,8 @@ _SAME_RE = re.compile(r"\b(?:same|that|this|it|there|their|they|those|these|them
 
 # A pronoun that stands for the last question's topic ("who runs it", "how long is the wait
 # for it"); "they"/"their" stand for the area or its people, not the topic.
+_OPPOSITE_RE = re.compile(r"^\W*(?:(?:and|so|ok|what\s+about|how\s+about)\s+)*(?:the\s+)?(?:opposite|reverse|"
+                          r"other\s+way(?:\s+round)?|flip\s*side|other\s+side)\W*$", re.I)
 _TOPIC_PRONOUN_RE = re.compile(r"\b(?:it|its|it's|this|these|those|them)\b", re.I)
 
 
@@ -42,7 +44,8 @@ def _has_topic(lib: Library, q: Query) -> bool:
 
 
 def _pronoun_only(topic: str) -> bool:
-    return bool(topic) and not re.sub(r"\b(?:it|its|they|them|their|this|these|those|that|there|one|ones)\b|\W", "",
+    return bool(topic) and not re.sub(r"\b(?:it|its|they|them|their|this|these|those|that|there|one|ones|instead|"
+                                      r"too|also|then)\b|\W", "",
                                       topic, flags=re.I)
 
 
@@ -78,6 +81,19 @@ def resolve(lib: Library, question: str, history: list[str]) -> tuple[Query, str
     q = lib.parse(question)
     if q.wordless:
         return q, ""
+    if history and _OPPOSITE_RE.match(question):
+        # "and the opposite?": the last question with each clause's lean turned round
+        prev, _ = resolve(lib, history[-1], history[:-1])
+        if not any(c.polarity for c in prev.clauses):
+            return q, CLARIFY
+        out = copy.deepcopy(prev)
+        out.text, out.asked = q.text, _base(prev)
+        for c in out.clauses:
+            if c.polarity:
+                c.polarity, c.explicit, c.negated = -c.polarity, True, False
+        lean = "praised" if out.clauses[0].polarity > 0 else "criticised"
+        out.read_as = f"{out.asked} ({_scope_words(out) or 'all letters'}) — the opposite: {lean}"
+        return out, ""
     own_topic = _has_topic(lib, q)
     # "which of them ...", "those in 2022": narrowing; "praised for them": the topic
     narrowing = bool(_NARROW_RE.search(_TOPIC_OBJECT_RE.sub(" ", question))) and q.intent in ("set", "count")
@@ -134,7 +150,7 @@ def resolve(lib: Library, question: str, history: list[str]) -> tuple[Query, str
         return _rescope(q, prev, question), ""
     if _common_topic(lib, q) and not q.anaphora:
         return q, ""  # a new question on a topic most letters speak to ("waiting times")
-    if any(c.explicit and c.polarity and _pronoun_only(c.topic) for c in q.clauses) and prev_topic:
+    if any(c.explicit and c.polarity and (not c.topic or _pronoun_only(c.topic)) for c in q.clauses) and prev_topic:
         # "and which were praised for them?": the last question, asked for that lean
         return _rescope(q, prev, question), ""
     words = [c for c in q.clauses if c.topic and not _pronoun_only(c.topic)]
@@ -158,18 +174,25 @@ def _what_about(q: Query, prev: Query) -> Query:
     topic = "; ".join(re.sub(r"^\s*(?:its|their)\s+", "", c.topic, flags=re.I) for c in words)
     out = copy.deepcopy(prev)
     out.text = q.text
+    out.asked = _base(prev)
     if prev.clauses:
         out.clauses = [dataclasses.replace(prev.clauses[0], text=topic, topic=topic)]
     else:
         out.clauses = [dataclasses.replace(words[0], text=topic, topic=topic)]
     out.combine = "and"
-    out.read_as = f"{prev.text.strip()} — about {topic} instead ({_scope_words(out) or 'all letters'})"
+    out.read_as = f"{out.asked} — about {topic} instead ({_scope_words(out) or 'all letters'})"
     return out
+
+
+def _base(prev: Query) -> str:
+    """The whole question a (possibly resolved) earlier question stands for."""
+    return (prev.asked or prev.text).strip()
 
 
 def _rescope(q: Query, prev: Query, question: str) -> Query:
     """The previous question with this one's scope: areas, region, years, framework."""
     out = copy.deepcopy(prev)
+    out.asked = _base(prev)
     out.text = q.text
     if q.areas or q.regions or q.unknown_areas:
         out.areas, out.regions, out.unknown_areas = list(q.areas), list(q.regions), list(q.unknown_areas)
@@ -200,7 +223,7 @@ def _rescope(q: Query, prev: Query, question: str) -> Query:
         for c in out.clauses:
             c.polarity, c.explicit, c.negated = judged[0].polarity, True, False
         out.intent = "set"  # a yes/no per letter, with what each letter says
-    out.read_as = f"{prev.text.strip()} ({_scope_words(out) or 'all letters'})"
+    out.read_as = f"{out.asked} ({_scope_words(out) or 'all letters'})"
     if out.intent == "compare" and prev.intent != "compare":
         out.read_as += " — its letters side by side"
     if judged:
@@ -216,6 +239,7 @@ def _narrow(lib: Library, q: Query, prev: Query, *, count_only: bool) -> tuple[Q
     yes = prev_answer.yes_areas
     out = copy.deepcopy(prev)
     out.text = q.text
+    out.asked = _base(prev)
     out.intent = "count" if q.intent == "count" else "set"
     out.count_unit = q.count_unit if q.intent == "count" else prev.count_unit
     out.areas = list(yes) if yes else ["(none)"]
@@ -236,5 +260,5 @@ def _narrow(lib: Library, q: Query, prev: Query, *, count_only: bool) -> tuple[Q
         out.clauses = list(prev.clauses) + extra
         out.combine = "and"
     what = "how many" if count_only else (_scope_words(q) or ", ".join(c.topic for c in extra) or "of those")
-    out.read_as = f"{prev.text.strip()} — of those ({', '.join(yes) or 'none'}): {what}"
+    out.read_as = f"{out.asked} — of those ({', '.join(yes) or 'none'}): {what}"
     return out, ""

@@ -115,7 +115,7 @@ _EVAL_RE = re.compile(
     r"issues?\s+(?:with|in|around|over)|failings?\s+(?:in|of|around)|shortcomings\s+(?:in|of)|"
     r"poor(?:ly)?\s+(?:rated|regarded)|told\s+(?:off|to\s+improve)|needed\s+to\s+improve|need\s+to\s+improve|"
     r"struggl\w*\s+(?:with|to))"
-    r")\b(?:\s+(?:for|over|about|on|in|around|with))?\s*",
+    r")\b(?:\s+(?:for|over|about|on|in|around|with)\b)?\s*",
     re.I,
 )
 _WHAT_HAD_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what|which)\s+(?P<np>[^?]+?)\s+(?:did|does|do|has|have|had)\s+"
@@ -252,7 +252,8 @@ _TAIL_RE = re.compile(r"^\s*(?:is|are)\s+(?:that|those|these|there|they)\s*\??\s
                       r"(?:inspection\s+)?(?:reports?|letters?|inspections?|documents?)\s*\??\s*$|"
                       r"\b(?:please|pls|thanks|thx)\b|\?+|\s+only\s*$|\bin\s+the\s+collection\b|\bcarried\s+out\b|"
                       r"\btook\s+place\b|\bare\s+from\b|\binspected\b|\bpublished\b|^\s*(?:or|and|the|a|an|their|its|any)\s+|"
-                      r"\s+(?:or|and|in|of|for|to|by|from|that|which|who|where)\s*$".replace("{u}", _UNIT), re.I)
+                      r"\s+(?:or|and|in|of|for|to|by|from|that|which|who|where)\s*$|"
+                      r"(?:^|\s+)(?:instead|as\s+well|too|also|again)\s*$".replace("{u}", _UNIT), re.I)
 _SMALL_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "couple": 2, "few": 3}
 _LAST_YEARS_RE = re.compile(r"\b(?:in|over|during|within)?\s*(?:the\s+)?(?:last|past)\s+(?:a\s+)?(\d|one|two|three|four|five|six|"
                             r"couple|few)?\s*(?:of\s+)?years?\b", re.I)
@@ -332,6 +333,7 @@ class Query:
     wordless: bool = False
     anaphora: bool = False  # "those", "them", "that", "there": needs the conversation
     read_as: str = ""  # how a follow-up was read ("" for a standalone question)
+    asked: str = ""  # a follow-up: the whole question it stands for, before its scope
     topic_specific: bool = True  # the topic names something not in most letters (set by Library)
     spelling: list[tuple[str, str]] = field(default_factory=list)  # (typed, corrected) words
 
@@ -692,7 +694,7 @@ def _clause(raw: str) -> Clause:
     m = _THAT_EVAL_RE.match(s)
     if m:  # "was that a problem in Kent?": a judgement of what was asked before
         polarity, explicit = (-1 if m.group("neg") else 1), True
-        s = s[m.end():]
+        s = re.sub(r"^\s*(?:(?:there|here|too|also|as\s+well|again|then)\b\s*)+", "", s[m.end():], flags=re.I)
     m = _MENTIONED_RE.search(s)
     if m and not polarity and s[: m.start()].strip():  # "in how many letters is X mentioned"
         explicit = True

@@ -669,3 +669,22 @@ def test_count_frames_typed_in_other_words() -> None:
     assert read("how many send inspections praised portage")[:2] == ("count", "documents")
     assert read("letters referring to portage")[:1] == ("set",)
     assert read("reports praising portage") == ("set", "areas", None, [("portage", 1)])
+
+
+def test_follow_ups_that_turn_the_lean_round_or_chain(lib) -> None:
+    a = lib.ask("and the opposite?", history=HISTORY)
+    assert "the opposite: praised" in a.read_as and a.yes_areas == ["Salford"]
+    a = lib.ask("which ones were praised instead", history=HISTORY)
+    assert "praised" in a.read_as and a.yes_areas == ["Salford"]
+    # a lookup has no lean to turn round: ask back
+    assert lib.ask("and the opposite?", history=["what did the kent report say about reading?"]).abstained
+    # a follow-up of a follow-up is read as the whole first question, not the one before
+    a = lib.ask("and camden?", history=["which areas were criticised over short breaks?", "and kent?"])
+    assert a.read_as.startswith("which areas were criticised over short breaks?") and "Camden" in a.read_as
+    a = lib.ask("was that a problem there too?", history=["what did the kent report say about reading?"])
+    assert "criticised" in a.read_as and a.yes_areas == ["Kent"]
+
+
+def test_an_evaluation_frame_does_not_eat_the_start_of_the_next_word() -> None:
+    assert parse_question("which ones were criticised instead", AREAS).clauses[0].topic == ""
+    assert parse_question("which areas were criticised inclusion work", AREAS).clauses[0].topic == "inclusion work"
