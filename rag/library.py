@@ -21,7 +21,7 @@ from rag.errors import InputRejected, StoreNotFound
 from rag.followup import resolve
 from rag.glossary import TYPED, expand, harvest
 from rag.lookup import compare, lookup
-from rag.question import Query, parse_question, region_scope
+from rag.question import FRAME_WORDS, Query, parse_question, region_scope
 from rag.relevance import SentenceIndex
 from rag.search import HybridIndex, Scope
 from rag.settings import PARSER_VERSION, Settings, default_store
@@ -248,11 +248,22 @@ class Library:
                 # so that the words and the model's tokens match theirs.
                 fixes.append((word, joined[low]))
                 return joined[low]
+            if len(low) == 4 and low not in known and low not in vocab and word.islower():
+                frame = get_close_matches(low, [w for w in FRAME_WORDS if len(w) <= 5], n=1, cutoff=0.75)
+                if frame:  # "wich", "wher": a short slip in a frame word
+                    fixes.append((word, frame[0]))
+                    return frame[0]
             if len(low) < 5 or low in vocab or low in known or not word.islower() or _CONTRACTION_RE.match(low):
                 return word
             pre = _PREFIX_RE.match(low)
             if pre and (low[pre.end():] in vocab or low[pre.end():] in known):
                 return word  # "reinspected": a prefix on a word the letters use, not a slip
+            frame = get_close_matches(low, FRAME_WORDS, n=1, cutoff=0.8)
+            if frame and low not in known:
+                # "wich", "critcised": the question's own frame words are not the letters'
+                # vocabulary ("criticised" is rare in them), so they are matched first.
+                fixes.append((word, frame[0]))
+                return frame[0]
             near = [w for w in get_close_matches(low, self._vocab_list(), n=5, cutoff=SPELLING_CUTOFF)
                     if w[0] == low[0]]  # a typo rarely changes the first letter: "hydrotherapy" is not "physiotherapy"
             # Two letters swapped is the commonest slip of the keyboard ("thier" is "their", not "tier").

@@ -62,6 +62,13 @@ _LATEST_RE = re.compile(r"\b(?:latest|most\s+recent|newest|current|last)\s+(?:fu
 _EXCLUDE_RE = re.compile(r"\((?:\s*(?:but\s+)?not|\s*minus|\s*without)\s+|\b(?:apart\s+from|except(?:\s+for)?|other\s+than|excluding|excl\.?|exc\.?|not\s+including|"
                          r"besides|aside\s+from|leaving\s+out|ignoring|but\s+not)\s+", re.I)
 
+# The grammar's own words, for the spelling corrector (rag/library.py): a slip in one of
+# them ("wich", "critcised") must become the frame word, not the nearest word of the letters.
+FRAME_WORDS = ("which", "where", "what", "when", "many", "areas", "councils", "partnerships", "reports",
+               "letters", "inspections", "inspected", "criticised", "criticized", "criticism", "praised",
+               "mentioned", "mention", "compare", "compared", "between", "latest", "before", "since",
+               "problems", "concerns", "strengths", "weaknesses", "positive", "negative", "systemic")
+
 # Outcomes of the two frameworks (answered from the letters table).
 OUTCOME_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("systemic", re.compile(r"\b(?:worst|lowest|bottom|most\s+serious)\s+(?:possible\s+)?(?:outcome|judge?ment|rating|grade|result|category)s?\b|"

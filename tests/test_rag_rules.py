@@ -688,3 +688,12 @@ def test_follow_ups_that_turn_the_lean_round_or_chain(lib) -> None:
 def test_an_evaluation_frame_does_not_eat_the_start_of_the_next_word() -> None:
     assert parse_question("which ones were criticised instead", AREAS).clauses[0].topic == ""
     assert parse_question("which areas were criticised inclusion work", AREAS).clauses[0].topic == "inclusion work"
+
+
+def test_slips_in_frame_words_become_the_frame_word(lib) -> None:
+    q = lib.parse("wich areas were critcised over short breaks?")
+    assert ("wich", "which") in q.spelling and ("critcised", "criticised") in q.spelling
+    assert q.intent == "set" and q.clauses[0].polarity == -1
+    assert lib.parse("wher were short breaks praised").intent == "set"
+    # real words and the letters' own words are left alone
+    assert lib.parse("were short breaks praised in kent").spelling == []
