@@ -108,7 +108,8 @@ def resolve(lib: Library, question: str, history: list[str]) -> tuple[Query, str
     if not history:
         if q.outcome or q.asks_when or q.asks_lead or q.asks_next:
             return q, ""  # "failings that were systemic": an outcome is a whole question
-        if q.anaphora and not own_topic and re.search(r"\b(?:same|that|those|them|these|it)\b", question, re.I):
+        if (q.anaphora and not own_topic and re.search(r"\b(?:same|that|those|them|these|it)\b", question, re.I)
+                and not (q.asks_outcome and len(q.areas) >= 2)):  # "did A and B get the same judgement?"
             return q, CLARIFY
         if own_topic or q.has_scope or (_common_topic(lib, q) and not q.anaphora):
             return q, ""

@@ -133,6 +133,16 @@ _STANCE_NOUN_RE = re.compile(
     r"(?:(?P<pos>strengths?|positives?|good\s+points|successes|what\s+(?:went|works?|worked)\s+well|praise)|"
     r"(?P<neg>weakness(?:es)?|negatives?|bad\s+points|problems?|concerns?|issues?|failings?|criticisms?|"
     r"areas?\s+(?:for|of)\s+(?:improvement|development|priority\s+action)))\W*", re.I)
+# A topic made only of these words asks for the outcome ("what was the overall judgement",
+# "was X's outcome better than Y's", "did A and B get the same rating").
+_OUTCOME_FRAME_WORDS = (r"\W*(?:(?:what|how|which|who|was|is|were|are|did|does|do|get|got|given|the|overall|final|its|their|"
+                        r"of|for|outcome|outcomes|judge?ments?|verdict|result|results|rating|ratings|rated|grade|grades|"
+                        r"conclusion|concluded?|better|worse|best|worst|higher|lower|same|different|differ|difference|"
+                        r"than|two|both|one|compare|compared|or|and|vs|versus|s)\W+)*\W*")
+# "which did better, A or B?", "which was rated higher": a comparison of outcomes
+_WHICH_BETTER_RE = re.compile(r"\b(?:which|who)\s+(?:one\s+)?(?:did|was|were|is|got|came\s+out|fared|has|had)\s+"
+                              r"(?:(?:rated|judged|graded|doing)\s+)?(?:better|worse|best|worst|higher|lower)\b"
+                              r"(?!\s+(?:on|at|for|with|in|over|when)\b)", re.I)  # "... better on X": a topic
 _FRAME_ONLY_RE = re.compile(r"\W*(?:(?:what|what's|whats|which|were|was|are|is|the|its|their|main|key|biggest|greatest|"
                             r"chief|top|some|any|most|so|about|in|there|s)\W*)*", re.I)
 # A stance adverb closing the clause: "mention the forum positively", "... critically".
@@ -417,6 +427,9 @@ def parse_question(text: str, indexed_areas: list[str], *,
         q.intent = "count"
         unit = (m.group(1) or m.group(3) or "").lower()
         q.count_unit = "documents" if re.match(_UNIT_DOC, unit, re.I) else "areas"
+    elif n_areas >= 2 and _WHICH_BETTER_RE.search(text):
+        q.intent, q.asks_outcome = "compare", True
+        work = _WHICH_BETTER_RE.sub(" ", work)
     elif (_SET_RE.search(work) or _WHICH_OF_RE.match(text)
           or (q.regions and re.match(r"^\s*(?:are\s+there\s+)?any\b", text, re.I))) and n_areas != 1:
         q.intent = "set"
@@ -448,10 +461,8 @@ def parse_question(text: str, indexed_areas: list[str], *,
                 c.topic = ""  # "what are the biggest problems in X?", "what's good about X?": a lean
         # "what was the overall judgement", "how was it rated": the outcome frame, no topic.
         q.clauses = [c for c in q.clauses
-                     if not c.topic or c.polarity or not re.fullmatch(r"\W*(?:(?:what|how|which|was|is|were|are|did|does|do|get|got|given|the|"
-                                         r"overall|final|its|their|of|for|outcome|outcomes|judge?ments?|verdict|result|"
-                                         r"results|rating|ratings|rated|grade|grades|conclusion|concluded?)\W+)*\W*",
-                                         c.topic + " ", re.I)]
+                     if not c.topic or not re.fullmatch(_OUTCOME_FRAME_WORDS, c.topic + " ", re.I)
+                     or (c.polarity and not q.asks_outcome and not _WHICH_BETTER_RE.search(text))]
         if not q.clauses and re.search(r"\bgrade|\brat(?:ed|ing)\b", text, re.I):
             q.asks_outcome = True
     return q

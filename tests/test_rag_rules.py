@@ -697,3 +697,20 @@ def test_slips_in_frame_words_become_the_frame_word(lib) -> None:
     assert lib.parse("wher were short breaks praised").intent == "set"
     # real words and the letters' own words are left alone
     assert lib.parse("were short breaks praised in kent").spelling == []
+
+
+def test_outcome_comparisons_typed_as_questions_of_better_or_same() -> None:
+    def read(text):
+        q = parse_question(text, AREAS)
+        return q.intent, q.asks_outcome, [c.topic for c in q.clauses if c.topic]
+    assert read("which did better, kent or camden?") == ("compare", True, [])
+    assert read("which was rated higher, kent or camden") == ("compare", True, [])
+    assert read("was kent's outcome better than camden's?") == ("compare", True, [])
+    assert read("did kent and camden get the same judgement?") == ("compare", True, [])
+    # a topic of its own stays: "who waits longer for portage" compares on portage
+    assert read("which was worse on portage, kent or camden?")[1:] == (False, ["portage"])
+
+
+def test_same_judgement_of_two_named_areas_is_not_a_follow_up(lib) -> None:
+    a = lib.ask("did kent and camden get the same judgement?")
+    assert not a.abstained and "Kent" in a.text and "Camden" in a.text
