@@ -143,6 +143,8 @@ _OUTCOME_FRAME_WORDS = (r"\W*(?:(?:what|how|which|who|was|is|were|are|did|does|d
 _WHICH_BETTER_RE = re.compile(r"\b(?:which|who)\s+(?:one\s+)?(?:did|was|were|is|got|came\s+out|fared|has|had)\s+"
                               r"(?:(?:rated|judged|graded|doing)\s+)?(?:better|worse|best|worst|higher|lower)\b"
                               r"(?!\s+(?:on|at|for|with|in|over|when)\b)", re.I)  # "... better on X": a topic
+_OVERVIEW_RE = re.compile(r"\W*(?:(?:a|an|the|me|us|quick|short|brief|general|overall|full|summary|summarise|summarize|"
+                          r"overview|rundown|gist|picture|main|points|findings|key|about|of|it|report|letter|say|said)\W*)*", re.I)
 _FRAME_ONLY_RE = re.compile(r"\W*(?:(?:what|what's|whats|which|were|was|are|is|the|its|their|main|key|biggest|greatest|"
                             r"chief|top|some|any|most|so|about|in|there|s)\W*)*", re.I)
 # A stance adverb closing the clause: "mention the forum positively", "... critically".
@@ -300,6 +302,26 @@ _CONNECT_RE = re.compile(
     re.I,
 )
 # A lookup whose words are all frame: "What did the ... inspection find?"
+# Conversation around a question, a closed class: greetings and thanks, requests ("can you
+# tell me", "I want to know if"), and who is asking ("I'm a parent in X,", "as a
+# journalist"). What the asker says of their child stays: "my son is autistic" -> "autistic".
+_CHAT_RES: tuple[tuple[re.Pattern[str], str | None], ...] = (
+    (re.compile(r"^\W*(?:(?:hi|hello|hey|hiya|morning|afternoon|evening|ok|okay|right|so|um+|hmm+)\b[\s,!.:;-]*)+", re.I), None),
+    (re.compile(r"[\s,.;!-]*\b(?:please|pls|plz|thanks|thank\s+you|thx|ty|cheers|ta)\b[\s,.!]*(?=[?.!]*\s*$)", re.I), None),
+    (re.compile(r"\b(?:please|pls|plz)\b", re.I), None),
+    (re.compile(r"^\s*(?:(?:(?:i'?m|i\s+am|we'?re|we\s+are|as)\s+(?:a|an)\s+[a-z]+(?:\s+(?:parent|carer|officer|worker|member))?"
+                r"(?:\s+(?:in|from|at|for|of)\s+[^,?]*)?|(?:we|i)\s+live\s+(?:in|near)?\s*[^,?]*?)"
+                r"\s*(?:,|\s+and\b|\s+(?=i\s|we\s|can\s|could\s|how\s|what\s|which\s|where\s|is\s|are\s|does\s|did\s)))+", re.I),
+     None),
+    (re.compile(r"\b(?:we|i)\s+(?:live|are\s+based|'re\s+based)\s+(?:in|near)?\s*[^,?]*?\s*,", re.I), None),
+    (re.compile(r"^\s*my\s+(?:son|daughter|child|kid|grandson|granddaughter|boy|girl)(?:'s)?\s+(?:is|has|was|had|needs?)\s+"
+                r"(?P<what>[^,?]*?)\s*(?:,|\s+and\b)", re.I), "what"),
+    (re.compile(r"^\s*(?:(?:can|could|would|will)\s+you\s+)?(?:(?:tell|show|give)\s+(?:me|us)|let\s+(?:me|us)\s+know)"
+                r"(?:\s+(?=which\b|where\b|what\b|how\b|who\b|when\b)|\s+about\b|\s+(?:if|whether)\b|(?=\s+\w)|(?=\W*$))", re.I), None),
+    (re.compile(r"^\s*(?:i|we)\s+(?:want|need|would\s+like|'?d\s+like|wanna|wish)\s+to\s+(?:know|find\s+out|see|understand|ask)"
+                r"(?:\s+(?:about|if|whether))?\b", re.I), None),
+    (re.compile(r"^\s*(?:do\s+you\s+know|any\s+idea)\s+(?:if|whether)?\b", re.I), None),
+)
 # Chat shorthand for frame words ("what abt 2023?", "gd short breaks"): function words and
 # lean words only, never a topic's words.
 _SHORTHAND = {"abt": "about", "bout": "about", "wat": "what", "wot": "what", "gd": "good", "w/": "with",
@@ -387,6 +409,8 @@ def parse_question(text: str, indexed_areas: list[str], *,
     work = _ASIDE_RE.sub(lambda m: m.group(0) if any(n in m.group(0).lower() for n in names) else " ", work)
     work = _areas(q, work, indexed_areas, common_words)
     work = _years(q, work, today)
+    for pat, keep in _CHAT_RES:  # "hi, ...", "can you tell me ...", "I'm a parent in X, ...", "... thanks"
+        work = pat.sub(lambda m, keep=keep: " " + (m.group(keep) or "") + " " if keep else " ", work)
     if _JOINT_RE.search(work):
         q.framework = "joint_2016"
         work = _JOINT_RE.sub(" inspections ", work)  # the unit stays: "which joint inspections ..."
@@ -459,6 +483,8 @@ def parse_question(text: str, indexed_areas: list[str], *,
                 c.topic, c.polarity, c.explicit = "", (1 if m.group("pos") else -1), True
             elif c.polarity and _FRAME_ONLY_RE.fullmatch(c.topic):
                 c.topic = ""  # "what are the biggest problems in X?", "what's good about X?": a lean
+            elif _OVERVIEW_RE.fullmatch(c.topic):
+                c.topic = ""  # "tell me about X", "a summary of the X report": the letter's headline
         # "what was the overall judgement", "how was it rated": the outcome frame, no topic.
         q.clauses = [c for c in q.clauses
                      if not c.topic or not re.fullmatch(_OUTCOME_FRAME_WORDS, c.topic + " ", re.I)

@@ -714,3 +714,20 @@ def test_outcome_comparisons_typed_as_questions_of_better_or_same() -> None:
 def test_same_judgement_of_two_named_areas_is_not_a_follow_up(lib) -> None:
     a = lib.ask("did kent and camden get the same judgement?")
     assert not a.abstained and "Kent" in a.text and "Camden" in a.text
+
+
+def test_conversation_around_a_question_is_not_its_topic() -> None:
+    def read(text):
+        q = parse_question(text, AREAS)
+        return q.intent, q.areas, [(c.topic, c.polarity) for c in q.clauses if c.topic or c.polarity]
+    assert read("hi, which areas are good at portage?") == ("set", [], [("portage", 1)])
+    assert read("please list the areas praised for portage, thanks") == ("set", [], [("portage", 1)])
+    assert read("can you tell me about portage in kent") == ("lookup", ["Kent"], [("portage", 0)])
+    assert read("I'm a parent in Kent, what did they say about portage?") == ("lookup", ["Kent"], [("portage", 0)])
+    assert read("as a journalist I want to know which areas were criticised over portage")[0] == "set"
+    assert read("i need to know if kent had problems with portage") == ("lookup", ["Kent"], [("portage", -1)])
+    # what the asker says of their child stays part of the question
+    intent, areas, clauses = read("my son is deaf and we live in kent, how long is the wait for portage?")
+    assert areas == ["Kent"] and "deaf" in clauses[0][0] and "portage" in clauses[0][0] and "live" not in clauses[0][0]
+    assert read("tell me about kent") == ("lookup", ["Kent"], [])
+    assert read("give me a summary of the kent report") == ("lookup", ["Kent"], [])
