@@ -298,7 +298,8 @@ _CONNECT_RE = re.compile(
     r",?\s+\b(?P<op>and|but|or|yet|while|whilst)\s+(?=(?:(?:were|was|are|is|had|have|has|did|do|does)\s+)?"
     r"(?:also\s+|still\s+|then\s+|nonetheless\s+|nevertheless\s+|yet\s+|not\s+|never\s+|n't\s+)*"
     r"(?:were|was|are|is|had|have|has|did|do|does|not|never|also|still|nonetheless|nevertheless|yet|"
-    r"prais\w*|criticis\w*|found|judged|told|rated|lacked|lacking|struggl\w*|with|without)\b)",
+    r"prais\w*|criticis\w*|found|judged|told|rated|lacked|lacking|struggl\w*|with|without|"
+    r"(?:good|bad|poor|weak|strong|better|worse)\s+(?:at|on|for|with|in))\b)",
     re.I,
 )
 # A lookup whose words are all frame: "What did the ... inspection find?"
@@ -655,6 +656,13 @@ def _clauses(q: Query, work: str) -> None:
         c = _clause(raw)
         if c.topic or c.negated or c.polarity:
             clauses.append(c)
+    # "criticised for X and also for Y": a clause with no lean of its own that opens with the
+    # preposition of the frame before it is that frame again.
+    for i, c in enumerate(clauses):
+        if i and not c.polarity and not c.negated and clauses[i - 1].polarity and re.match(
+                r"^\s*(?:also\s+|too\s+)?(?:for|over|about|on|with|around|in)\b", c.text, re.I):
+            c.polarity, c.explicit = clauses[i - 1].polarity, True
+            c.topic = re.sub(r"^\s*(?:also\s+|too\s+)?(?:for|over|about|on|with|around|in)\s+", "", c.topic, flags=re.I)
     # "... and not criticised for the delays in them": a clause whose topic is only a pronoun
     # takes the topic of the clause before it.
     for i, c in enumerate(clauses):

@@ -731,3 +731,11 @@ def test_conversation_around_a_question_is_not_its_topic() -> None:
     assert areas == ["Kent"] and "deaf" in clauses[0][0] and "portage" in clauses[0][0] and "live" not in clauses[0][0]
     assert read("tell me about kent") == ("lookup", ["Kent"], [])
     assert read("give me a summary of the kent report") == ("lookup", ["Kent"], [])
+
+
+def test_two_leans_in_one_question_typed_casually() -> None:
+    def clauses(text):
+        return [(c.topic, c.polarity) for c in parse_question(text, AREAS).clauses if c.topic]
+    assert clauses("areas good at portage but bad at respite") == [("portage", 1), ("respite", -1)]
+    assert clauses("which areas were criticised for portage and also for respite") == [("portage", -1), ("respite", -1)]
+    assert clauses("which areas were praised for portage but criticised for respite") == [("portage", 1), ("respite", -1)]
