@@ -791,6 +791,7 @@ def _clause(raw: str) -> Clause:
         if m and not polarity and (topic[: m.start()] + topic[m.end():]).strip():
             polarity, explicit = (1 if m.group("pos") else -1), True
             topic = (topic[: m.start()] + " " + topic[m.end():]).strip()
-    if not re.search(r"[a-z0-9]{2,}", topic, re.I) or _BARE_FRAME_RE.match(topic):
+    if not re.search(r"[a-z0-9]{2,}", topic, re.I) or _BARE_FRAME_RE.match(topic) \
+            or re.fullmatch(rf"\W*(?:(?:the|all|any|{_UNIT})\W*)+", topic, re.I):  # "north east areas": the unit alone
         topic = ""
     return Clause(text=text.strip(), topic=topic, polarity=polarity, explicit=explicit, negated=negated)

@@ -88,6 +88,7 @@ REGION_NAMES: dict[str, str] = {
     "south east": "South East", "south-east": "South East", "southeast": "South East",
     "south west": "South West", "south-west": "South West", "southwest": "South West",
     "the north": "North", "northern england": "North", "the south": "South",
+    "northern": "North", "southern": "South", "southern england": "South",
     # the short forms people type ("nw councils")
     "nw": "North West", "ne": "North East", "sw": "South West", "se": "South East",
     "w mids": "West Midlands", "e mids": "East Midlands", "west mids": "West Midlands",

@@ -739,3 +739,12 @@ def test_two_leans_in_one_question_typed_casually() -> None:
     assert clauses("areas good at portage but bad at respite") == [("portage", 1), ("respite", -1)]
     assert clauses("which areas were criticised for portage and also for respite") == [("portage", -1), ("respite", -1)]
     assert clauses("which areas were praised for portage but criticised for respite") == [("portage", 1), ("respite", -1)]
+
+
+def test_regions_as_adjectives_and_a_bare_unit() -> None:
+    q = parse_question("which southern areas were praised for portage", AREAS)
+    assert q.regions == ["South"] and q.clauses[0].topic == "portage"
+    q = parse_question("northern councils criticised for portage", AREAS)
+    assert q.regions == ["North"] and q.clauses[0].topic == "portage"
+    q = parse_question("north east areas", AREAS)
+    assert q.intent == "set" and q.regions == ["North East"] and not any(c.topic for c in q.clauses)
