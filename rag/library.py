@@ -20,7 +20,7 @@ from rag.compose import CANNOT_ANSWER, REPHRASE, CitationBook
 from rag.errors import InputRejected, StoreNotFound
 from rag.followup import resolve
 from rag.glossary import TYPED, expand, harvest
-from rag.lookup import compare, lookup
+from rag.lookup import compare, lookup, unknown_words
 from rag.question import FRAME_WORDS, Query, parse_question, region_scope
 from rag.relevance import SentenceIndex
 from rag.search import HybridIndex, Scope
@@ -399,6 +399,14 @@ class Library:
                     f"{a} has letters from {', '.join(str(lt.year) for lt in self.letters() if lt.area == a)}"
                     for a in q.areas) + "."
             return self._abstain(base, cov, f"No letter matches the scope ({self._scope_label(q)}).{held}")
+        if q.advice and q.intent == "lookup" and not q.areas:
+            return self._abstain(base, cov, "The letters are inspection findings about local areas; they do not "
+                                            "give personal advice or explain how the system works. Ask what "
+                                            "the letters found, for example about EHC plans in an area.")
+        if (q.intent == "lookup" and not q.areas and not q.regions and (q.asks_when or q.asks_next or q.asks_lead)
+                and unknown_words(q, self)):
+            # "when is the next general election": a when-question about something no letter mentions
+            return self._abstain(base, cov, f"No letter mentions {', '.join(unknown_words(q, self))}.")
         if q.intent in ("set", "count"):
             q.topic_specific = any(is_topic(self, q, c) for c in q.clauses)
         else:  # a lookup's topic is whatever its frame leaves: "respite care beds" counts

@@ -33,6 +33,7 @@ STRONG = 0.7  # ... and below this when the question uses a word no letter uses
 SUPPORT_GAP = 0.2  # supporting sentences score within this of the lead sentence
 NUMBER_BONUS = 0.15  # "how many ...": a sentence that holds a number ranks higher
 ADMIN_PENALTY = 0.1
+MIN_WORDS = 4  # fewer words than this: a heading or label, never a lookup's answer
 ADMIN_SECTIONS = ("Introduction", "Information about the local area partnership",
                   "Local area partnership details", "Inspection team", "Sign-off")
 COMPARE_QUOTES = 2  # sentences quoted per letter in a comparison
@@ -107,6 +108,13 @@ def unknown_words(q: Query, lib: Library) -> list[str]:
             and stem(t) not in post and stem(lib.expand(t).split()[0]) not in post]
 
 
+def _label(sentence: str) -> bool:
+    """A heading or label left in the text: a few words, or a few words all capitalised."""
+    words = sentence.split()
+    content = [w for w in words if w.lower().strip("'’") not in STOPWORDS]
+    return len(words) < MIN_WORDS or (len(words) <= 6 and all(w[:1].isupper() for w in content))
+
+
 def score_sentences(lib: Library, q: Query, idx: np.ndarray) -> np.ndarray:
     si = lib.sentence_index
     topic = q.topic or q.text
@@ -119,6 +127,10 @@ def score_sentences(lib: Library, q: Query, idx: np.ndarray) -> np.ndarray:
     # answer a question about provision; facts about them come from the letters table.
     admin = np.array([si.passages[int(si.pidx[k])].section.split(" > ")[0] in ADMIN_SECTIONS for k in idx])
     scores = scores - ADMIN_PENALTY * admin
+    # A heading or label left in the text ("Ofsted", "Director of Children's Services") is
+    # not a sentence that answers anything.
+    short = np.array([_label(si.text(int(k))) for k in idx])
+    scores = np.where(short, scores - 1.0, scores)
     if q.asks_number:
         has_num = np.array([bool(_NUMBER_RE.search(si.text(int(k)))) for k in idx])
         scores = scores + NUMBER_BONUS * has_num

@@ -183,7 +183,10 @@ _NEUTRAL_RE = re.compile(r"^[\s'’]*(?:(?:reports?|letters?|documents?|inspecti
 # criticism of X by the evaluation grammar below.
 _LOOKUP_FRAME_RE = re.compile(
     r"^\s*(?:and\s+|so\s+|but\s+)?(?:what|which)\s+(?:(?:kind|sort|type)s?\s+of\s+)?(?:(?P<noun>[a-z]+)\s+)?"
-    r"(?:did|does|do|has|have|had)\s+(?:the\s+)?(?:(?:send|local\s+area|area|joint)\s+)?"
+    r"(?:(?:did|does|do|has|have|had)\s+|(?=(?:the\s+)?(?:(?:send|local\s+area|area|joint)\s+)?"
+    r"(?:inspectors?|inspection|reports?|letters?|revisit|they|ofsted|cqc)\s+(?:(?:of|in|for|on)\s+)?"
+    r"(?:found|said|noted|reported|raised|concluded|flagged)\b))"
+    r"(?:the\s+)?(?:(?:send|local\s+area|area|joint)\s+)?"
     r"(?:(?:inspectors?|inspection(?:\s+team)?|reports?|letters?|revisit|they|it|ofsted|cqc|one)\s+)?(?:(?:of|in|for|on)\s+)?"
     r"(?:find|found|say|said|note|noted|report|reported|raise|raised|conclude|concluded|think|make|made|flag|flagged)\b\s*"
     r"(?P<prep>(?:about|on|regarding|concerning|of|in|with|for|around)\b\s*)?",
@@ -322,7 +325,18 @@ _CHAT_RES: tuple[tuple[re.Pattern[str], str | None], ...] = (
     (re.compile(r"^\s*(?:i|we)\s+(?:want|need|would\s+like|'?d\s+like|wanna|wish)\s+to\s+(?:know|find\s+out|see|understand|ask)"
                 r"(?:\s+(?:about|if|whether))?\b", re.I), None),
     (re.compile(r"^\s*(?:do\s+you\s+know|any\s+idea)\s+(?:if|whether)?\b", re.I), None),
+    (re.compile(r"^\s*(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:see|have|get|know|find\s+out|ask|check|read|look\s+at)"
+                r"(?:\s+(?:about|if|whether))?\b", re.I), None),
 )
+# A when-question with no place that is not about an inspection, visit, report or letter.
+_OFF_WHEN_RE = re.compile(r"^(?!.*\b(?:inspect\w*|visit\w*|revisit\w*|reports?|letters?|published|ofsted|cqc)\b)", re.I | re.S)
+# Personal advice, which inspection letters do not give: "how do I apply for ...", "can I
+# appeal ...", "should we ...", "what does X stand for" (first person or a definition).
+_ADVICE_RE = re.compile(r"^\W*(?:(?:and|so|ok|but)\s+)?(?:how\s+(?:do|can|should|would|could)\s+(?:i|we)\b|"
+                        r"(?:can|could|should|shall|may|must)\s+(?:i|we)\b(?!\s+(?:see|have|get|know|find|ask|check|read|look)\b)|"
+                        r"where\s+(?:do|can|should)\s+(?:i|we)\b|"
+                        r"what\s+(?:should|can|do)\s+(?:i|we)\s+do\b|what\s+does\s+\S+\s+stand\s+for\b|"
+                        r"what\s+(?:is|are)\s+(?:a|an)\s+\S+\W*$)", re.I)
 # Chat shorthand for frame words ("what abt 2023?", "gd short breaks"): function words and
 # lean words only, never a topic's words.
 _SHORTHAND = {"abt": "about", "bout": "about", "wat": "what", "wot": "what", "gd": "good", "w/": "with",
@@ -374,6 +388,7 @@ class Query:
     anaphora: bool = False  # "those", "them", "that", "there": needs the conversation
     read_as: str = ""  # how a follow-up was read ("" for a standalone question)
     asked: str = ""  # a follow-up: the whole question it stands for, before its scope
+    advice: bool = False  # "how do I apply for ...", "can I appeal ...": asks for personal advice
     topic_specific: bool = True  # the topic names something not in most letters (set by Library)
     spelling: list[tuple[str, str]] = field(default_factory=list)  # (typed, corrected) words
 
@@ -441,6 +456,9 @@ def parse_question(text: str, indexed_areas: list[str], *,
     q.asks_next = bool(_NEXT_RE.search(text))
     q.asks_outcome = bool(_CONCLUDE_RE.search(text))
     q.asks_number = bool(_NUMBER_RE.search(text))
+    q.advice = bool(_ADVICE_RE.search(text))
+    if q.asks_when and not q.areas and not q.regions and _OFF_WHEN_RE.search(text):
+        q.asks_when = False  # "when is the next general election": not a question about an inspection
     # ("are there", "is there": existential, not a pointer back; "were there" may point back)
     q.anaphora = bool(re.search(r"\b(?:those|these|them|that|it|its|(?<!are\s)(?<!is\s)there|"
                                 r"their|they|same|ones)\b", text, re.I)) and len(text.split()) <= 14

@@ -748,3 +748,26 @@ def test_regions_as_adjectives_and_a_bare_unit() -> None:
     assert q.regions == ["North"] and q.clauses[0].topic == "portage"
     q = parse_question("north east areas", AREAS)
     assert q.intent == "set" and q.regions == ["North East"] and not any(c.topic for c in q.clauses)
+
+
+def test_personal_advice_and_off_topic_when_questions_abstain(lib) -> None:
+    for text in ("how do I apply for portage?", "can I appeal a short breaks decision?", "what is an ehcp",
+                 "what does SEND stand for?"):
+        a = lib.ask(text)
+        assert a.abstained and "personal advice" in a.text and not a.citations, text
+    a = lib.ask("when is the next general election")
+    assert a.abstained and not a.citations
+    # a when-question about the inspections is still answered from the letters table
+    assert not lib.ask("when was kent inspected?").abstained
+    # advice about a named area's findings is a lookup as usual
+    assert not lib.ask("can I see what the kent letter said about reading?").abstained
+
+
+def test_a_label_left_in_the_text_does_not_lead_a_lookup() -> None:
+    letters = dict(LETTERS)
+    letters["kent"] = report(
+        "Kent", "2 to 6 October 2023", "inconsistent",
+        ["The portage service lead visits every family within two weeks of referral."],
+        ["Pupils' reading ages are low in too many schools."], middle="Portage Service Lead")
+    ans = tiny_library(letters).ask("who is the portage service lead in kent?")
+    assert ans.citations and ans.citations[0].quote.startswith("The portage service lead visits")
