@@ -80,3 +80,22 @@ def expand(text: str, defined: dict[str, str] | None = None) -> str:
         return text
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keys) + r")\b", re.I)
     return pattern.sub(one, text)
+
+
+def hyphenated(texts: Iterable[str]) -> dict[str, str]:
+    """Words the documents usually write with a hyphen, keyed by the word without it, when
+    the hyphenated form is more common than the joined one ("coproduction" -> "co-production")."""
+    counts: dict[str, int] = {}
+    plain: dict[str, int] = {}
+    for text in texts:
+        low = text.lower()
+        for w in re.findall(r"(?<![a-z-])[a-z]+(?:-[a-z]+)+(?![a-z-])", low):
+            counts[w] = counts.get(w, 0) + 1
+        for w in re.findall(r"[a-z]+", low):
+            plain[w] = plain.get(w, 0) + 1
+    best: dict[str, str] = {}
+    for w, n in counts.items():
+        key = w.replace("-", "")
+        if n > plain.get(key, 0) and n > counts.get(best.get(key, ""), 0):
+            best[key] = w
+    return best

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ from rag.areas import known_area_names
 from rag.compose import CANNOT_ANSWER, REPHRASE, CitationBook
 from rag.errors import InputRejected, StoreNotFound
 from rag.followup import resolve
-from rag.glossary import TYPED, expand, harvest
+from rag.glossary import TYPED, expand, harvest, hyphenated
 from rag.lookup import compare, lookup, unknown_words
 from rag.question import FRAME_WORDS, Query, parse_question, region_scope
 from rag.relevance import SentenceIndex
@@ -155,11 +156,17 @@ class Library:
         """Words the letters write in lower case: an area named like one ("reading") is
         only taken as the area when the question capitalises it."""
         if self._common is None:
-            words: set[str] = set()
-            for text in self._texts.values():
-                text = _WEB_RE.sub(" ", text)  # "www.kent.gov.uk" does not make "kent" a word
-                words.update(re.findall(r"(?<![A-Za-z])[a-z][a-z'-]+", text))
-            self._common = frozenset(words)
+            from index.snapshot import cached, code_version
+
+            def compute() -> list[str]:
+                words: set[str] = set()
+                for text in self._texts.values():
+                    text = _WEB_RE.sub(" ", text)  # "www.kent.gov.uk" does not make "kent" a word
+                    words.update(re.findall(r"(?<![A-Za-z])[a-z][a-z'-]+", text))
+                return sorted(words)
+
+            self._common = frozenset(cached(getattr(self.store, "client", None), "common_words",
+                                            code_version(sys.modules[__name__]), compute))
         return self._common
 
     def embed(self, text: str) -> np.ndarray:
@@ -276,23 +283,14 @@ class Library:
         return re.sub(r"[A-Za-z]+", one, text), fixes
 
     def _hyphenated(self) -> dict[str, str]:
-        """Words the letters write with a hyphen, keyed by the word without it, when the
-        hyphenated form is the letters' usual one ("coproduction" -> "co-production")."""
+        """Words the letters usually write with a hyphen, keyed by the word without it
+        ("coproduction" -> "co-production"); kept beside the snapshot like the acronyms."""
         if not hasattr(self, "_joined"):
-            counts: dict[str, int] = {}
-            for text in self._texts.values():
-                for w in re.findall(r"(?<![a-z-])[a-z]+(?:-[a-z]+)+(?![a-z-])", text.lower()):
-                    counts[w] = counts.get(w, 0) + 1
-            plain: dict[str, int] = {}
-            for text in self._texts.values():
-                for w in re.findall(r"[a-z]+", text.lower()):
-                    plain[w] = plain.get(w, 0) + 1
-            best: dict[str, str] = {}
-            for w, n in counts.items():
-                key = w.replace("-", "")
-                if n > plain.get(key, 0) and n > counts.get(best.get(key, ""), 0):
-                    best[key] = w
-            self._joined = best
+            import rag.glossary
+            from index.snapshot import cached, code_version
+
+            self._joined = cached(getattr(self.store, "client", None), "hyphenated", code_version(rag.glossary),
+                                  lambda: hyphenated(self._texts.values()))
         return self._joined
 
     def _known_words(self) -> frozenset[str]:

@@ -771,3 +771,10 @@ def test_a_label_left_in_the_text_does_not_lead_a_lookup() -> None:
         ["Pupils' reading ages are low in too many schools."], middle="Portage Service Lead")
     ans = tiny_library(letters).ask("who is the portage service lead in kent?")
     assert ans.citations and ans.citations[0].quote.startswith("The portage service lead visits")
+
+
+def test_the_letters_usual_hyphenated_spelling_is_read_from_their_counts() -> None:
+    from rag.glossary import hyphenated
+    texts = ["Co-production is strong. Co-production with families.", "There is little coproduction.",
+             "Well-being matters. Wellbeing matters. Wellbeing again."]
+    assert hyphenated(texts) == {"coproduction": "co-production"}  # wellbeing is the usual form
