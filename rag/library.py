@@ -255,22 +255,22 @@ class Library:
                 # so that the words and the model's tokens match theirs.
                 fixes.append((word, joined[low]))
                 return joined[low]
-            if len(low) == 4 and low not in known and low not in vocab and word.islower():
-                frame = get_close_matches(low, [w for w in FRAME_WORDS if len(w) <= 5], n=1, cutoff=0.75)
-                if frame:  # "wich", "wher": a short slip in a frame word
-                    fixes.append((word, frame[0]))
-                    return frame[0]
-            if len(low) < 5 or low in vocab or low in known or not word.islower() or _CONTRACTION_RE.match(low):
+            if len(low) < 4 or low in vocab or low in known or not word.islower() or _CONTRACTION_RE.match(low):
                 return word
             pre = _PREFIX_RE.match(low)
             if pre and (low[pre.end():] in vocab or low[pre.end():] in known):
                 return word  # "reinspected": a prefix on a word the letters use, not a slip
-            frame = get_close_matches(low, FRAME_WORDS, n=1, cutoff=0.8)
-            if frame and low not in known:
-                # "wich", "critcised": the question's own frame words are not the letters'
-                # vocabulary ("criticised" is rare in them), so they are matched first.
+            # "wich", "critcised": the question's own frame words are not the letters'
+            # vocabulary ("criticised" is rare in them), so they are matched first; a short
+            # word only against short frame words, and a little more loosely.
+            short = len(low) == 4
+            frame = get_close_matches(low, _SHORT_FRAME_WORDS if short else FRAME_WORDS, n=1,
+                                      cutoff=0.75 if short else 0.8)
+            if frame:
                 fixes.append((word, frame[0]))
                 return frame[0]
+            if short:
+                return word
             near = [w for w in get_close_matches(low, self._vocab_list(), n=5, cutoff=SPELLING_CUTOFF)
                     if w[0] == low[0]]  # a typo rarely changes the first letter: "hydrotherapy" is not "physiotherapy"
             # Two letters swapped is the commonest slip of the keyboard ("thier" is "their", not "tier").
@@ -401,10 +401,10 @@ class Library:
             return self._abstain(base, cov, "The letters are inspection findings about local areas; they do not "
                                             "give personal advice or explain how the system works. Ask what "
                                             "the letters found, for example about EHC plans in an area.")
-        if (q.intent == "lookup" and not q.areas and not q.regions and (q.asks_when or q.asks_next or q.asks_lead)
-                and unknown_words(q, self)):
-            # "when is the next general election": a when-question about something no letter mentions
-            return self._abstain(base, cov, f"No letter mentions {', '.join(unknown_words(q, self))}.")
+        unknown = unknown_words(q, self) if (q.intent == "lookup" and not q.areas and not q.regions
+                                             and (q.asks_when or q.asks_next or q.asks_lead)) else []
+        if unknown:  # "when is the next general election": a when-question about something no letter mentions
+            return self._abstain(base, cov, f"No letter mentions {', '.join(unknown)}.")
         if q.intent in ("set", "count"):
             q.topic_specific = any(is_topic(self, q, c) for c in q.clauses)
         else:  # a lookup's topic is whatever its frame leaves: "respite care beds" counts
@@ -470,6 +470,7 @@ class Library:
         return "; ".join(bits) or "all letters"
 
 
+_SHORT_FRAME_WORDS = [w for w in FRAME_WORDS if len(w) <= 5]
 _PREFIX_RE = re.compile(r"^(?:re|pre|post|non|co|sub|un|over|under|multi|inter|self|de|mis)-?(?=[a-z]{4})")
 # "werent", "didnt": a negated auxiliary typed without its apostrophe, not a misspelling
 _CONTRACTION_RE = re.compile(r"^(?:are|were|was|is|did|do|does|has|have|had|could|should|would|must|need)nt$")

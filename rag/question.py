@@ -181,14 +181,16 @@ _NEUTRAL_RE = re.compile(r"^[\s'’]*(?:(?:reports?|letters?|documents?|inspecti
 # A lookup's wh-frame: "what (problem) did the inspection find (with)", "what did the report
 # say about"; the noun it asks for and the preposition stay, so "problem with X" is read as
 # criticism of X by the evaluation grammar below.
+_WHOSE = r"(?:the\s+)?(?:(?:send|local\s+area|area|joint)\s+)?"  # "the (SEND) ..." before who said it
+_SAID = "found|said|noted|reported|raised|concluded|flagged"
 _LOOKUP_FRAME_RE = re.compile(
     r"^\s*(?:and\s+|so\s+|but\s+)?(?:what|which)\s+(?:(?:kind|sort|type)s?\s+of\s+)?(?:(?P<noun>[a-z]+)\s+)?"
-    r"(?:(?:did|does|do|has|have|had)\s+|(?=(?:the\s+)?(?:(?:send|local\s+area|area|joint)\s+)?"
-    r"(?:inspectors?|inspection|reports?|letters?|revisit|they|ofsted|cqc)\s+(?:(?:of|in|for|on)\s+)?"
-    r"(?:found|said|noted|reported|raised|concluded|flagged)\b))"
-    r"(?:the\s+)?(?:(?:send|local\s+area|area|joint)\s+)?"
+    # an auxiliary ("what did the report say"), or none before a past verb ("what the report said")
+    rf"(?:(?:did|does|do|has|have|had)\s+|(?={_WHOSE}(?:inspectors?|inspection|reports?|letters?|revisit|they|ofsted|cqc)"
+    rf"\s+(?:(?:of|in|for|on)\s+)?(?:{_SAID})\b))"
+    + _WHOSE +
     r"(?:(?:inspectors?|inspection(?:\s+team)?|reports?|letters?|revisit|they|it|ofsted|cqc|one)\s+)?(?:(?:of|in|for|on)\s+)?"
-    r"(?:find|found|say|said|note|noted|report|reported|raise|raised|conclude|concluded|think|make|made|flag|flagged)\b\s*"
+    rf"(?:find|say|note|report|raise|conclude|think|make|made|flag|{_SAID})\b\s*"
     r"(?P<prep>(?:about|on|regarding|concerning|of|in|with|for|around)\b\s*)?",
     re.I)
 _LIKED_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:what|which\s+\w+)\s+(?:did|do|does)\s+(?:the\s+)?"
@@ -600,7 +602,8 @@ def _years(q: Query, work: str, today: datetime.date | None = None) -> str:
                   r"\.?\s+(?=(?:of\s+)?(?:19|20)\d\d\b)(?:of\s+)?", " ", work, flags=re.I)
     m = _LAST_YEARS_RE.search(work)
     if m:  # "in the last 2 years": from that many years before today's
-        n = _SMALL_NUMBERS.get(m.group(1).lower(), None) if not m.group(1).isdigit() else int(m.group(1))
+        word = (m.group(1) or "a").lower()  # "in the past year": one
+        n = int(word) if word.isdigit() else _SMALL_NUMBERS.get(word)
         if n:
             q.since = (today or datetime.date.today()).year - n
             return work[: m.start()] + " " + work[m.end():]

@@ -117,6 +117,17 @@ class SentenceIndex:
                 self._postings = {s: np.asarray(v, dtype=np.int64) for s, v in acc.items()}
             return self._postings
 
+    def spelt_out(self, full: str) -> np.ndarray:
+        """Sentences holding every content word of ``full`` (what an abbreviation stands for)."""
+        post, empty = self.postings(), np.zeros(0, np.int64)
+        parts = [post.get(stem(w), empty) for w in tokens(full) if w not in STOPWORDS]
+        if not parts:
+            return empty
+        both = parts[0]
+        for p in parts[1:]:
+            both = np.intersect1d(both, p, assume_unique=True)
+        return both
+
     def naming(self, names: dict[str, str]) -> np.ndarray:
         """Sentences that name one of ``names`` (abbreviation -> what it stands for): by the
         abbreviation, or with every content word of the full name."""
@@ -124,11 +135,7 @@ class SentenceIndex:
         hit = np.zeros(len(self.pidx), dtype=bool)
         for abbr, full in names.items():
             hit[post.get(stem(abbr), np.zeros(0, np.int64))] = True
-            words = [stem(t) for t in tokens(full) if t not in STOPWORDS]
-            if words:
-                have = [set(post.get(w, np.zeros(0, np.int64)).tolist()) for w in words]
-                both = set.intersection(*have)
-                hit[np.fromiter(both, np.int64, len(both))] = True
+            hit[self.spelt_out(full)] = True
         return hit
 
     def idf(self, s: str) -> float:
@@ -155,14 +162,9 @@ class SentenceIndex:
             hits = post.get(s, empty)
             idf = self.idf(s)
             full = expansions.get(t)
-            if full:
-                parts = [post.get(stem(w), empty) for w in tokens(full) if w not in STOPWORDS]
-                if parts:
-                    both = parts[0]
-                    for p in parts[1:]:
-                        both = np.intersect1d(both, p, assume_unique=True)
-                    hits = np.union1d(hits, both)
-                    idf = max(idf, math.log((len(self.pidx) + 1) / (len(hits) + 0.5)))
+            if full and any(w not in STOPWORDS for w in tokens(full)):
+                hits = np.union1d(hits, self.spelt_out(full))
+                idf = max(idf, math.log((len(self.pidx) + 1) / (len(hits) + 0.5)))
             hits_of[t], weights[t] = hits, max(idf, 0.0) ** IDF_POWER
         # The other way round: a topic that spells out what an abbreviation stands for
         # ("hearing impairment team") is found in sentences that only use the

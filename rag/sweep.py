@@ -223,10 +223,9 @@ def sweep(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -> 
                     ns.append(n)
             if len(letters) <= FOCUSED and len(spans) == 1:
                 k = _support(lib, checks[0], lt.id, v.sentences[0])
-                if k is not None and not any(x <= a and b <= y for x, y in spans
-                                             for a, b in [lib.sentence_index.quote_span(k)]):
-                    n = book.cite(lt.id, *lib.sentence_index.quote_span(k))
-                    if n:
+                if k is not None:
+                    a, b = lib.sentence_index.quote_span(k)
+                    if not any(x <= a and b <= y for x, y in spans) and (n := book.cite(lt.id, a, b)):
                         ns.append(n)
             if ns:
                 res.best[lt.id] = ns[-min(len(ns), quotes)] if q.outcome else ns[0]

@@ -493,7 +493,7 @@ def test_a_lean_word_at_the_edge_of_a_typed_topic_is_the_lean_not_the_topic() ->
     # a trailing "where" is the frame: a set question, not a lookup of "... where"
     assert read("hydrotherapy waits too long where") == ("set", [("hydrotherapy waits too long", 0, False)])
     # a lean word alone is not stripped to nothing, and frames already read keep their lean
-    assert read("which areas had problems") [1][0][0] in ("problems", "")
+    assert read("which areas had problems")[1] == [("problems", 0, False)]
     assert read("which areas were praised for poor relief work")[1] == [("poor relief work", 1, True)]
 
 
@@ -621,6 +621,7 @@ def test_dates_outcome_scale_and_revisits_typed_casually() -> None:
     today = datetime.date(2026, 11, 24)
     assert read("inspections in the last 2 years", today=today)[:2] == (2024, None)
     assert read("portage praised in the past three years", today=today)[0] == 2023
+    assert read("portage praised in the past year", today=today)[:2] == (2025, None)  # no number: one
     assert read("which areas got the worst outcome")[2] == "systemic"
     assert read("how many areas got the top rating")[2] == "positive"
     assert read("which councils got the middle judgement")[2] == "inconsistent"
