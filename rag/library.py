@@ -426,6 +426,9 @@ class Library:
         if res.missing_name:
             return self._abstain(base, cov, f"No letter in scope mentions {res.missing_name}; "
                                             f"searched {len(letters)} letters ({self._scope_label(q)}).")
+        if res.no_figure:
+            return self._abstain(base, cov, "The letters in scope say nothing that gives that figure; "
+                                            f"searched {len(letters)} letters ({self._scope_label(q)}).")
         if not book.items:
             searched = f"searched {len(letters)} letters ({self._scope_label(q)})"
             return self._abstain(base, cov, f"Nothing in the letters in scope answers it; {searched}.")

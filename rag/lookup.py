@@ -42,6 +42,17 @@ LIST_ITEMS = 8  # a lead sentence that opens a list brings up to this many of it
 MAX_WORDS = 100  # the whole answer: label, section and quotes (the median stays well under 80)
 _NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                         r"twenty|thirty|forty|fifty|hundred|half|third|quarter|majority|minority|most|few)\b", re.I)
+# What counts as a figure when the question asks for one (Query.asks_figure).
+_FIGURE = {
+    "count": re.compile(r"\d|%|\bper\s*cent\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                        r"twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
+                        r"half|third|quarter|dozen)\b", re.I),
+    "money": re.compile(r"£|\bpounds?\b|\b(?:million|billion)\b", re.I),
+}
+# ... a year, a key stage, a school year or an age is a label, not the figure asked for.
+_LABEL_NUMBER_RE = re.compile(r"\b(?:19|20)\d\d\b|\bkey\s+stages?\s+\d+|\byears?\s+\d+\b|"
+                              r"\b\d+\s*(?:-|to|and)?\s*(?:\d+\s*)?-?\s*years?[\s-]*olds?\b|\bages?d?\s+\d+", re.I)
+FIGURE_CANDIDATES = 5  # a figure question: one of this many best sentences must hold a figure
 _NAME_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b((?:[A-Z][a-z']+|[A-Z]{2,})(?:\s+(?:of\s+|and\s+|the\s+)?"
                       r"(?:[A-Z][a-z']+|[A-Z]{2,}))+)\b")
 
@@ -53,6 +64,7 @@ class LookupResult:
     best: float = 0.0
     facts: int = 0
     missing_name: str = ""
+    no_figure: bool = False  # the question asks for a figure and no sentence on topic gives one
 
 
 def meta_facts(q: Query, letters: list[Letter], book: CitationBook) -> list[str]:
@@ -161,6 +173,13 @@ def lookup(lib: Library, q: Query, letters: list[Letter], book: CitationBook, *,
         res.best = float(scores[order[0]])
         # A question word the collection never uses ("fees") needs a strong match elsewhere.
         floor = LOOKUP_FLOOR if not unknown_words(q, lib) else STRONG
+        if res.best >= floor and q.asks_figure and not facts:
+            # "How much does an EHC plan cost?": a sentence on topic without a figure of the
+            # kind asked for does not answer it, however close it is.
+            top = [int(idx[j]) for j in order[:FIGURE_CANDIDATES] if scores[j] >= floor]
+            if not any(_FIGURE[q.asks_figure].search(_LABEL_NUMBER_RE.sub(" ", si.text(k))) for k in top):
+                res.no_figure = True
+                return res
         if res.best >= floor:
             lead = int(idx[order[0]])
             chosen = [lead]

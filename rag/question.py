@@ -28,6 +28,8 @@ _UNIT_DOC = r"(?:inspections?|letters?|reports?|revisits?|documents?|visits?|" \
             r"inspection\s+(?:letters?|reports?))"
 _UNIT = rf"(?:{_UNIT_AREA}|{_UNIT_DOC}|ones)"
 _COUNT_RE = re.compile(rf"\bhow\s+many\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?(?:(?:the|local|send|area|joint|full)\s+)*({_UNIT})\b|"
+                       rf"\bhow\s+many\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?(?:[\w'-]+\s+){{1,2}}?({_UNIT})\b|"
+                       r"\bhow\s+many\s+times\b()|"
                        r"\bhow\s+many\s+(?:is\s+that|are\s+(?:there|those|these|they)|of\s+(?:those|these|them))\b()|"
                        rf"\b(?:number|count|no\.?|proportion|share|percentage|fraction)\s+of\s+(?:the\s+)?({_UNIT})|^\s*count\b|"
                        r"^\W*(?:so\s+|and\s+)?how\s+many\s+(?=(?:had|have|has|got|get|were|was|are|did|received|lacked|"
@@ -96,7 +98,7 @@ _OUTCOME_VERB_RE = re.compile(
     r"(?:had\s+)?to\s+(?:produce|prepare|write|submit)|produc(?:ed|e|ing)|prepar(?:ed|e|ing))?\s*(?:a|an|the)?\s*$", re.I)
 
 _WHEN_RE = re.compile(r"^\s*when\b|\bwhat\s+dates?\b|\bwhich\s+dates?\b|\bwhat\s+(?:month|year)\b", re.I)
-_WHO_LED_RE = re.compile(r"\bwho\s+(?:led|leads|was\s+the\s+lead)|\blead\s+inspector\b|"
+_WHO_LED_RE = re.compile(r"\bwho\s+(?:led|leads|was\s+the\s+lead|inspected|carried\s+out)|\blead\s+inspector\b|"
                          r"\b(?:which|what)\s+inspectors?\s+(?:led|leads|was\s+in\s+charge)", re.I)
 _NEXT_RE = re.compile(r"\bnext\b.*\binspection\b|\binspection\b.*\bnext\b|\breinspect", re.I)
 _CONCLUDE_RE = re.compile(r"\bconclu|\boutcome\b|\bverdict\b|\bjudge?ment\b|\bresult\s+of\b|"
@@ -104,6 +106,14 @@ _CONCLUDE_RE = re.compile(r"\bconclu|\boutcome\b|\bverdict\b|\bjudge?ment\b|\bre
 _NUMBER_RE = re.compile(r"\bhow\s+(?:many|much|long|far|often|old)\b|\bwhat\s+(?:share|proportion|"
                         r"percentage|number|age|per\s*cent)\b|\bwhat\s+%|\bhow\s+quickly\b|"
                         r"\b(?:the\s+)?(?:number|proportion|percentage|share|rate)\s+of\b|\bfigures?\b", re.I)
+# The answer is a figure and nothing else will do: a count or a share ("how many ...", "what
+# percentage ..."), or an amount of money ("how much does ... cost"). "How long" and "how much
+# progress" can be answered in words ("too long", "considerable"), so they are not here.
+_FIGURE_RE = re.compile(r"\bhow\s+many\b|\bwhat\s+(?:share|proportion|percentage|per\s*cent|fraction)\b|"
+                        r"\bwhat\s+%|\bhow\s+much\b(?=.*\b(?:cost|costs|costing|spend|spends|spent|spending|pay|"
+                        r"pays|paid|budget|budgets|salary|salaries|price|fee|fees|money|worth|charge|charges|"
+                        r"funding|grant)\b)|£", re.I)
+_MONEY_RE = re.compile(r"\bhow\s+much\b|£|\b(?:budget|salary|salaries|price|fee|fees|cost|costs)\b", re.I)
 
 # Question negation: a negator on the clause's verb ("did not", "weren't", "NOT found").
 _NEGATION_RE = re.compile(r"^\s*(?:(?:did|do|does|were|was|are|is|have|has|had|could|can|would)\s*"
@@ -249,8 +259,9 @@ _FRAME_RES = (
     re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?which\s+(?=(?:were|was|are|had|have|did)\b)", re.I),
     re.compile(rf"^\s*(?:tell|show|give)\s+me\s+(?:which|where|the|all)?\s*(?:the\s+)?(?:{_UNIT}\b)?\s*", re.I),
     re.compile(rf"^\s*(?:list|name)\s+(?:all\s+)?(?:the\s+)?(?:{_UNIT}\b)?\s*(?:where|that|which|with|whose)?\s*", re.I),
-    re.compile(rf"^\s*(?:so|and|ok|okay|then|well|but)?[\s,]*how\s+many\s+(?:of\s+the(?:se|m)?\s+)?(?:the\s+)?(?:{_UNIT}\b)?\s*", re.I),
-    re.compile(rf"^\s*(?:in\s+)?how\s+many\s+(?:of\s+the\s+)?(?:{_UNIT}\b)?\s*", re.I),
+    re.compile(rf"^\s*(?:so|and|ok|okay|then|well|but)?[\s,]*how\s+many\s+(?:of\s+the(?:se|m)?\s+)?(?:the\s+)?"
+               rf"(?:(?:[\w'-]+\s+){{0,2}}?{_UNIT}\b|times\b)?\s*", re.I),
+    re.compile(rf"^\s*(?:in\s+)?how\s+many\s+(?:of\s+the\s+)?(?:(?:[\w'-]+\s+){{0,2}}?{_UNIT}\b)?\s*", re.I),
     re.compile(rf"^\s*(?:{_UNIT})\s+(?:where|that|which|with|whose)\s*", re.I),
     re.compile(rf"^\s*(?:{_UNIT})\s+(?:and|but)\s+(?:also\s+)?", re.I),  # "areas [with a WSOA] and ..."
     re.compile(r"^\s*(?:are\s+there\s+)?any\s+\w+\s+(?:where|that|which|with)\s*", re.I),
@@ -386,6 +397,7 @@ class Query:
     asks_next: bool = False
     asks_outcome: bool = False
     asks_number: bool = False
+    asks_figure: str = ""  # the answer must be a figure: "count" (a number or share) | "money" | ""
     wordless: bool = False
     anaphora: bool = False  # "those", "them", "that", "there": needs the conversation
     read_as: str = ""  # how a follow-up was read ("" for a standalone question)
@@ -458,6 +470,9 @@ def parse_question(text: str, indexed_areas: list[str], *,
     q.asks_next = bool(_NEXT_RE.search(text))
     q.asks_outcome = bool(_CONCLUDE_RE.search(text))
     q.asks_number = bool(_NUMBER_RE.search(text))
+    if _FIGURE_RE.search(text):
+        q.asks_figure = "money" if _MONEY_RE.search(text) and not re.search(r"\bhow\s+many\b", text, re.I) \
+            else "count"
     q.advice = bool(_ADVICE_RE.search(text))
     if q.asks_when and not q.areas and not q.regions and _OFF_WHEN_RE.search(text):
         q.asks_when = False  # "when is the next general election": not a question about an inspection
@@ -470,7 +485,7 @@ def parse_question(text: str, indexed_areas: list[str], *,
     if m and not re.search(r"\bhow\s+many\s+(?:children|young|pupils|parents|families|people|schools|weeks|"
                            r"days|months|cases|staff|places|referrals|plans|requests)\b", work, re.I):
         q.intent = "count"
-        unit = (m.group(1) or m.group(3) or "").lower()
+        unit = next((g for g in m.groups() if g), "").lower()
         q.count_unit = "documents" if re.match(_UNIT_DOC, unit, re.I) else "areas"
     elif n_areas >= 2 and _WHICH_BETTER_RE.search(text):
         q.intent, q.asks_outcome = "compare", True

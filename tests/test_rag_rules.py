@@ -779,3 +779,44 @@ def test_the_letters_usual_hyphenated_spelling_is_read_from_their_counts() -> No
     texts = ["Co-production is strong. Co-production with families.", "There is little coproduction.",
              "Well-being matters. Wellbeing matters. Wellbeing again."]
     assert hyphenated(texts) == {"coproduction": "co-production"}  # wellbeing is the usual form
+
+
+def test_a_question_that_asks_for_a_figure_needs_a_sentence_that_gives_one(lib) -> None:
+    # Kent's letter gives a figure for wheelchair waits; nobody gives a cost or a head count.
+    a = lib.ask("how many weeks do children in kent wait for wheelchair assessments?")
+    assert not a.abstained and "40 weeks" in a.citations[0].quote
+    for text in ("how much does a wheelchair assessment cost in kent?",
+                 "what percentage of kent pupils have low reading ages?"):
+        a = lib.ask(text)
+        assert a.abstained and "figure" in a.text and not a.citations, text
+    # a question that can be answered in words is still answered
+    assert not lib.ask("how long do children in kent wait for wheelchair assessments?").abstained
+    # a year or a key stage in a sentence is a label, not the figure asked for
+    letters = dict(LETTERS)
+    letters["kent"] = report("Kent", "2 to 6 October 2023", "inconsistent", [],
+                             ["Pupils at key stage 2 in 2022 do not read well enough."])
+    assert tiny_library(letters).ask("how many pupils in kent read well enough?").abstained
+
+
+def test_figure_questions_read_from_their_frame() -> None:
+    def fig(text):
+        return parse_question(text, AREAS).asks_figure
+    assert fig("how many children in kent wait for therapy?") == "count"
+    assert fig("what % of plans are on time in kent") == "count"
+    assert fig("how much does an ehcp cost?") == "money"
+    assert fig("how much did camden spend on short breaks") == "money"
+    assert fig("how much progress has kent made?") == ""
+    assert fig("how long do children wait in kent?") == ""
+
+
+def test_count_frames_with_a_word_before_the_unit_and_who_inspected() -> None:
+    def read(text):
+        q = parse_question(text, AREAS)
+        return q.intent, q.count_unit, [(c.topic, c.polarity) for c in q.clauses if c.topic]
+    assert read("how many inspected areas had good portage") == ("count", "areas", [("portage", 1)])
+    assert read("how many send inspections found weak portage") == ("count", "documents", [("portage", -1)])
+    assert read("how many different councils mention portage") == ("count", "areas", [("portage", 0)])
+    assert read("how many times is portage mentioned")[:1] == ("count",)
+    # a count of people is not a count of areas
+    assert read("how many young people in kent use portage")[:1] != ("count",)
+    assert parse_question("who inspected kent in 2023?", AREAS).asks_lead
