@@ -60,6 +60,12 @@ ALIASES: dict[str, str] = {
     "st. helens": "St Helens",
     "the wirral": "Wirral",
     "royal borough of greenwich": "Greenwich",
+    # The counties' customary short forms, as people type them ("herts", "notts").
+    "bucks": "Buckinghamshire", "cambs": "Cambridgeshire", "derbys": "Derbyshire",
+    "glos": "Gloucestershire", "hants": "Hampshire", "herts": "Hertfordshire", "lancs": "Lancashire",
+    "leics": "Leicestershire", "lincs": "Lincolnshire", "notts": "Nottinghamshire", "oxon": "Oxfordshire",
+    "shrops": "Shropshire", "staffs": "Staffordshire", "warks": "Warwickshire", "wilts": "Wiltshire",
+    "worcs": "Worcestershire",
 }
 
 

@@ -22,7 +22,7 @@ from rag.errors import InputRejected, StoreNotFound
 from rag.followup import resolve
 from rag.glossary import TYPED, expand, harvest, hyphenated
 from rag.lookup import compare, lookup, unknown_words
-from rag.question import FRAME_WORDS, Query, parse_question, region_scope
+from rag.question import FRAME_WORDS, FRAME_WORDS_3, Query, parse_question, region_scope
 from rag.relevance import SentenceIndex
 from rag.search import HybridIndex, Scope
 from rag.settings import PARSER_VERSION, Settings, default_store
@@ -255,6 +255,13 @@ class Library:
                 # so that the words and the model's tokens match theirs.
                 fixes.append((word, joined[low]))
                 return joined[low]
+            if len(low) == 3 and low not in vocab and low not in known and word.islower():
+                # "hwo", "teh": a three-letter word is too short to match loosely, but two
+                # letters swapped in a frame word is still the commonest slip.
+                swap = [w for w in FRAME_WORDS_3 if _swapped(low, w)]
+                if swap:
+                    fixes.append((word, swap[0]))
+                    return swap[0]
             if len(low) < 4 or low in vocab or low in known or not word.islower() or _CONTRACTION_RE.match(low):
                 return word
             pre = _PREFIX_RE.match(low)

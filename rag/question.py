@@ -34,9 +34,11 @@ _COUNT_RE = re.compile(rf"\bhow\s+many\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?(?:(
                        rf"\b(?:number|count|no\.?|proportion|share|percentage|fraction)\s+of\s+(?:the\s+)?({_UNIT})|^\s*count\b|"
                        r"^\W*(?:so\s+|and\s+)?how\s+many\s+(?=(?:had|have|has|got|get|were|was|are|did|received|lacked|"
                        r"lack|needed|need)\b)()|^\W*(?:so\s+|and\s+|ok\s+)?how\s+many\W*$()", re.I)
+# "who had long waits?": which areas (not who led an inspection).
+_WHO_HAD = r"^[\s,;:]*(?:so\s+|and\s+)?who\s+(?=(?:had|has|have|got|gets|lacked|lacks|needed|needs|received|struggled|struggles)\b)"
 _SET_RE = re.compile(
     rf"^[\s,;:]*(?:so\s+|and\s+|ok\s+|okay\s+|also\s+|now\s+)?(?:(?:in|for|at)\s+)?(?:which|what)\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?"
-    rf"(?:\w+\s+)?{_UNIT}\b|^[\s,;:]*where\b|^[\s,;:]*which\s+(?=(?:were|was|are|had|have|did|got)\b)|^[\s,;:]*(?:list|name|show|give)\b|"
+    rf"(?:\w+\s+)?{_UNIT}\b|^[\s,;:]*where\b|^[\s,;:]*which\s+(?=(?:were|was|are|had|have|did|got)\b)|{_WHO_HAD}|^[\s,;:]*(?:list|name|show|give)\b|"
     rf"\b(?:which|what)\s+{_UNIT}\b|\bwhich\s+(?:of\s+(?:the(?:se|m)?|those)|ones)\b|"
     rf"^\s*(?:[\w/]+\s+){{0,2}}(?:{_UNIT_AREA}|{_UNIT_DOC})\s+(?:where|that|which|with|whose|mentioning|referring|"
     rf"discussing|citing|saying|praising|criticising|criticizing|covering|showing|finding)\b|\bany\s+{_UNIT}\b|"
@@ -70,6 +72,8 @@ FRAME_WORDS = ("which", "where", "what", "when", "many", "areas", "councils", "p
                "letters", "inspections", "inspected", "criticised", "criticized", "criticism", "praised",
                "mentioned", "mention", "compare", "compared", "between", "latest", "before", "since",
                "problems", "concerns", "strengths", "weaknesses", "positive", "negative", "systemic")
+# ... and the three-letter ones, matched only with two letters swapped ("hwo", "teh").
+FRAME_WORDS_3 = ("how", "who", "why", "the", "and", "are", "had", "did", "was", "any", "has")
 
 # Outcomes of the two frameworks (answered from the letters table).
 OUTCOME_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -257,12 +261,13 @@ _FRAME_RES = (
     re.compile(rf"^\s*(?:so\s+|and\s+|ok\s+|okay\s+|also\s+|now\s+|but\s+)?(?:(?:in|for|at)\s+)?(?:which|what)\s+"
                rf"(?:of\s+(?:the(?:se|m)?|those)\s+)?(?:(?:\w+\s+){{0,2}}?{_UNIT}\b|ones\b|of\s+(?:the(?:se|m)|those)\b)\s*", re.I),
     re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?which\s+(?=(?:were|was|are|had|have|did)\b)", re.I),
+    re.compile(_WHO_HAD, re.I),
     re.compile(rf"^\s*(?:tell|show|give)\s+me\s+(?:which|where|the|all)?\s*(?:the\s+)?(?:{_UNIT}\b)?\s*", re.I),
     re.compile(rf"^\s*(?:list|name)\s+(?:all\s+)?(?:the\s+)?(?:{_UNIT}\b)?\s*(?:where|that|which|with|whose)?\s*", re.I),
     re.compile(rf"^\s*(?:so|and|ok|okay|then|well|but)?[\s,]*how\s+many\s+(?:of\s+the(?:se|m)?\s+)?(?:the\s+)?"
                rf"(?:(?:[\w'-]+\s+){{0,2}}?{_UNIT}\b|times\b)?\s*", re.I),
     re.compile(rf"^\s*(?:in\s+)?how\s+many\s+(?:of\s+the\s+)?(?:(?:[\w'-]+\s+){{0,2}}?{_UNIT}\b)?\s*", re.I),
-    re.compile(rf"^\s*(?:{_UNIT})\s+(?:where|that|which|with|whose)\s*", re.I),
+    re.compile(rf"^\s*(?:the\s+|all\s+(?:the\s+)?)?(?:{_UNIT})\s+(?:where|that|which|with|whose)\s*", re.I),
     re.compile(rf"^\s*(?:{_UNIT})\s+(?:and|but)\s+(?:also\s+)?", re.I),  # "areas [with a WSOA] and ..."
     re.compile(r"^\s*(?:are\s+there\s+)?any\s+\w+\s+(?:where|that|which|with)\s*", re.I),
     re.compile(rf"^\s*(?:are\s+there\s+)?any\s+{_UNIT}\b\s*", re.I),
@@ -353,8 +358,9 @@ _ADVICE_RE = re.compile(r"^\W*(?:(?:and|so|ok|but)\s+)?(?:how\s+(?:do|can|should
 # Chat shorthand for frame words ("what abt 2023?", "gd short breaks"): function words and
 # lean words only, never a topic's words.
 _SHORTHAND = {"abt": "about", "bout": "about", "wat": "what", "wot": "what", "gd": "good", "w/": "with",
-              "w/o": "without", "thru": "through", "b4": "before"}
-_SHORTHAND_RE = re.compile(r"(?<![\w/])(?:abt|bout|wat|wot|gd|w/o|w/|thru|b4)(?![\w/])", re.I)
+              "w/o": "without", "thru": "through", "b4": "before", "crit'd": "criticised", "critd": "criticised",
+              "crit'ed": "criticised", "crited": "criticised"}
+_SHORTHAND_RE = re.compile(r"(?<![\w/])(?:abt|bout|wat|wot|gd|w/o|w/|thru|b4|crit'?e?d)(?![\w/])", re.I)
 _BARE_FRAME_RE = re.compile(r"^\s*(?:(?:ok|okay|so|and|right|well|hmm|but)\s+)*(?:what|how(?:\s+many)?)?\s*(?:did|does|do|was|were|is|are|has|have)?\s*(?:the\s+)?"
                             r"(?:(?:send|local\s+area|area|joint)\s+)?(?:inspectors?|inspection|report|letter|revisit)?\s*"
                             r"(?:find|found|say|said|conclude[ds]?|report(?:ed)?|show(?:ed)?|think|judge[ds]?|"

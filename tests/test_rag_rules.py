@@ -820,3 +820,27 @@ def test_count_frames_with_a_word_before_the_unit_and_who_inspected() -> None:
     # a count of people is not a count of areas
     assert read("how many young people in kent use portage")[:1] != ("count",)
     assert parse_question("who inspected kent in 2023?", AREAS).asks_lead
+
+
+def test_typed_shorthand_who_had_and_swapped_three_letter_words(lib) -> None:
+    q = lib.parse("hwo many areas had poor short breaks")
+    assert ("hwo", "how") in q.spelling and q.intent == "count"
+    q = lib.parse("teh areas with poor short breaks")
+    assert q.intent == "set" and [(c.topic, c.polarity) for c in q.clauses] == [("short breaks", -1)]
+    # a real three-letter word is left alone
+    assert lib.parse("are short breaks poor in kent").spelling == []
+
+    def read(text):
+        q = parse_question(text, AREAS)
+        return q.intent, [(c.topic, c.polarity) for c in q.clauses if c.topic]
+    assert read("who had poor short breaks") == ("set", [("short breaks", -1)])
+    assert read("so who got praised for portage") == ("set", [("portage", 1)])
+    assert read("portage crit'd where") == ("set", [("portage", -1)])
+    assert parse_question("who led the kent inspection", AREAS).asks_lead
+
+
+def test_county_short_forms_name_the_county() -> None:
+    from rag.areas import canonical_area, known_area_names
+    assert canonical_area("Herts") == "Hertfordshire" and known_area_names()["wilts"] == "Wiltshire"
+    q = parse_question("good portage apart from wilts", ["Wiltshire", "Kent"])
+    assert q.exclude_areas == ["Wiltshire"] and q.intent == "set"
