@@ -33,7 +33,7 @@ _COUNT_RE = re.compile(rf"\bhow\s+many\s+(?:of\s+(?:the(?:se|m)?|those)\s+)?(?:(
                        r"\bhow\s+many\s+(?:is\s+that|are\s+(?:there|those|these|they)|of\s+(?:those|these|them))\b()|"
                        rf"\b(?:number|count|no\.?|proportion|share|percentage|fraction)\s+of\s+(?:the\s+)?({_UNIT})|^\s*count\b|"
                        r"^\W*(?:so\s+|and\s+)?how\s+many\s+(?=(?:had|have|has|got|get|were|was|are|did|received|lacked|"
-                       r"lack|needed|need)\b)()|^\W*(?:so\s+|and\s+|ok\s+)?how\s+many\W*$()", re.I)
+                       r"lack|needed|need|praised|criticised|criticized|mentioned|mention|struggled|struggle)\b)()|^\W*(?:so\s+|and\s+|ok\s+)?how\s+many\W*$()", re.I)
 # "who had long waits?": which areas (not who led an inspection).
 _WHO_HAD = r"^[\s,;:]*(?:so\s+|and\s+)?who\s+(?=(?:had|has|have|got|gets|lacked|lacks|needed|needs|received|struggled|struggles)\b)"
 _SET_RE = re.compile(
@@ -320,9 +320,15 @@ _CONNECT_RE = re.compile(
     r"(?:also\s+|still\s+|then\s+|nonetheless\s+|nevertheless\s+|yet\s+|not\s+|never\s+|n't\s+)*"
     r"(?:were|was|are|is|had|have|has|did|do|does|not|never|also|still|nonetheless|nevertheless|yet|"
     r"prais\w*|criticis\w*|found|judged|told|rated|lacked|lacking|struggl\w*|with|without|"
-    r"(?:good|bad|poor|weak|strong|better|worse)\s+(?:at|on|for|with|in))\b)",
+    r"(?:good|bad|poor|weak|strong|better|worse)\s+(?:at|on|for|with|in))\b)|"
+    # "good local offer but bad co-production": "but" before a lean word turns to a new clause
+    r",?\s+\b(?P<op2>but|yet|whereas)\s+(?=(?:good|bad|poor|weak|strong|better|worse|great|excellent|"
+    r"terrible|awful|effective|ineffective|inadequate)\b)",
     re.I,
 )
+# "both X and Y" / "X and Y both": two topics the same lean applies to.
+_BOTH_RE = re.compile(r"(?P<prep>\b(?:for|over|about|on|with|in|at)\s+)?\bboth\s+(?P<a>[^,;]+?)\s+and\s+|"
+                      r"\s+and\s+(?P<b>[^,;]+?)\s+both\b", re.I)
 # A lookup whose words are all frame: "What did the ... inspection find?"
 # Conversation around a question, a closed class: greetings and thanks, requests ("can you
 # tell me", "I want to know if"), and who is asking ("I'm a parent in X,", "as a
@@ -359,8 +365,10 @@ _ADVICE_RE = re.compile(r"^\W*(?:(?:and|so|ok|but)\s+)?(?:how\s+(?:do|can|should
 # lean words only, never a topic's words.
 _SHORTHAND = {"abt": "about", "bout": "about", "wat": "what", "wot": "what", "gd": "good", "w/": "with",
               "w/o": "without", "thru": "through", "b4": "before", "crit'd": "criticised", "critd": "criticised",
-              "crit'ed": "criticised", "crited": "criticised"}
-_SHORTHAND_RE = re.compile(r"(?<![\w/])(?:abt|bout|wat|wot|gd|w/o|w/|thru|b4|crit'?e?d)(?![\w/])", re.I)
+              "crit'ed": "criticised", "crited": "criticised", "probs": "problems", "prob": "problem",
+              "r": "are", "kids": "children", "kid": "child"}
+_SHORTHAND_RE = re.compile(r"(?<![\w/'&])(?:abt|bout|wat|wot|gd|w/o|w/|thru|b4|crit'?e?d|probs?)(?![\w/'&])",
+                           re.I)
 _BARE_FRAME_RE = re.compile(r"^\s*(?:(?:ok|okay|so|and|right|well|hmm|but)\s+)*(?:what|how(?:\s+many)?)?\s*(?:did|does|do|was|were|is|are|has|have)?\s*(?:the\s+)?"
                             r"(?:(?:send|local\s+area|area|joint)\s+)?(?:inspectors?|inspection|report|letter|revisit)?\s*"
                             r"(?:find|found|say|said|conclude[ds]?|report(?:ed)?|show(?:ed)?|think|judge[ds]?|"
@@ -621,6 +629,13 @@ def _years(q: Query, work: str, today: datetime.date | None = None) -> str:
     work = re.sub(r"\b(?:(?:early|late|mid)\s*-?\s*)?(?:spring|summer|autumn|fall|winter|january|february|march|april|may|"
                   r"june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
                   r"\.?\s+(?=(?:of\s+)?(?:19|20)\d\d\b)(?:of\s+)?", " ", work, flags=re.I)
+    # "since 23", "pre-'19", "in '24": a two-digit year after a time word is 20YY ("post-16",
+    # "after 18" and "up to 25" are ages: only "since" takes a bare two-digit year)
+    work = re.sub(r"\b(since|before|after|until|till|from|pre|post|in|during)(\s*-?\s*)'(\d\d)\b|"
+                  r"\b(since)(\s+)(\d\d)\b(?!\s*(?:%|per\s*cent|weeks?|"
+                  r"months?|days?|years?|areas?|councils?|reports?|letters?|children|pupils|[-.:/]\d))",
+                  lambda m: f"{m.group(1) or m.group(4)}{m.group(2) or m.group(5) or ' '}20{m.group(3) or m.group(6)}",
+                  work, flags=re.I)
     m = _LAST_YEARS_RE.search(work)
     if m:  # "in the last 2 years": from that many years before today's
         word = (m.group(1) or "a").lower()  # "in the past year": one
@@ -685,10 +700,17 @@ def _strip_outcome(work: str, a: int, b: int) -> str:
 
 def _clauses(q: Query, work: str) -> None:
     parts: list[tuple[str, str]] = []  # (operator before, clause text)
+    both = _BOTH_RE.search(work)
+    if both:
+        if both.group("a") is not None:
+            prep = both.group("prep") or ""
+            work = work[: both.start()] + f" {prep}{both.group('a')} and also {prep}" + work[both.end():]
+        else:
+            work = work[: both.start()] + f" and also {both.group('b')} " + work[both.end():]
     pos, op = 0, "and"
     for m in _CONNECT_RE.finditer(work):
         parts.append((op, work[pos: m.start()]))
-        op = "or" if m.group("op").lower() == "or" else "and"
+        op = "or" if (m.group("op") or m.group("op2")).lower() == "or" else "and"
         pos = m.end()
     parts.append((op, work[pos:]))
     if any(o == "or" for o, _ in parts[1:]):
@@ -702,9 +724,15 @@ def _clauses(q: Query, work: str) -> None:
     # preposition of the frame before it is that frame again.
     for i, c in enumerate(clauses):
         if i and not c.polarity and not c.negated and clauses[i - 1].polarity and re.match(
-                r"^\s*(?:also\s+|too\s+)?(?:for|over|about|on|with|around|in)\b", c.text, re.I):
+                r"^\s*(?:also\s+|too\s+)?(?:for|over|about|on|with|around|in|at)\b", c.text, re.I):
             c.polarity, c.explicit = clauses[i - 1].polarity, True
-            c.topic = re.sub(r"^\s*(?:also\s+|too\s+)?(?:for|over|about|on|with|around|in)\s+", "", c.topic, flags=re.I)
+            c.topic = re.sub(r"^\s*(?:also\s+|too\s+)?(?:for|over|about|on|with|around|in|at)\s+", "", c.topic, flags=re.I)
+    # "praised for both X and Y", "X and Y both good": the one lean given is both clauses'.
+    if both and len(clauses) >= 2:
+        lean = next((c.polarity for c in clauses if c.polarity and not c.negated), 0)
+        for c in clauses:
+            if lean and not c.polarity and not c.negated:
+                c.polarity, c.explicit = lean, True
     # "... and not criticised for the delays in them": a clause whose topic is only a pronoun
     # takes the topic of the clause before it.
     for i, c in enumerate(clauses):

@@ -594,8 +594,8 @@ def test_negation_slashes_and_no_concerns_typed_casually() -> None:
         return q.intent, q.combine, q.exclude_areas, [(c.topic, c.polarity, c.negated) for c in q.clauses if c.topic]
     assert read("where werent portage visits delayed")[-1] == [("portage visits delayed", 0, True)]
     assert read("portage/respite problems - which areas") == ("set", "and", [], [("portage or respite", -1, False)])
-    assert read("portage + respite both praised where")[-1] == read("portage and respite praised where")[-1]
-    assert read("portage + respite both praised where")[-1][0][0] == "portage and respite"
+    # "both" coordinates two topics under the one lean; a plain "and" may be one name
+    assert read("portage + respite both praised where")[-1] == [("portage", 1, False), ("respite", 1, False)]
     assert read("which areas were praised for either portage or respite")[-1][0][0] == "portage or respite"
     assert read("where were there no concerns about portage")[-1] == [("portage", -1, True)]
     assert read("which areas had no portage service")[-1] == [("portage service", -1, False)]
@@ -844,3 +844,32 @@ def test_county_short_forms_name_the_county() -> None:
     assert canonical_area("Herts") == "Hertfordshire" and known_area_names()["wilts"] == "Wiltshire"
     q = parse_question("good portage apart from wilts", ["Wiltshire", "Kent"])
     assert q.exclude_areas == ["Wiltshire"] and q.intent == "set"
+
+
+def test_both_and_but_coordination_two_digit_years_and_bare_how_many() -> None:
+    def read(text):
+        q = parse_question(text, AREAS)
+        return q.intent, q.combine, [(c.topic, c.polarity) for c in q.clauses if c.topic]
+    # "both X and Y": two clauses that share the one lean given
+    assert read("which areas were praised for both portage and short breaks?") == \
+        ("set", "and", [("portage", 1), ("short breaks", 1)])
+    assert read("portage and short breaks both good - where") == \
+        ("set", "and", [("portage", 1), ("short breaks", 1)])
+    assert read("areas good at both portage and short breaks")[2] == [("portage", 1), ("short breaks", 1)]
+    # "good X but bad Y": a lean word after "but" opens a new clause
+    assert read("good portage but bad short breaks?")[2] == [("portage", 1), ("short breaks", -1)]
+    # a name made of two nouns joined by "and" is still one topic
+    assert read("which areas were praised for speech and language therapy?")[2] == \
+        [("speech and language therapy", 1)]
+    assert read("no probs w/ portage - which areas")[2] == [("portage", -1)]
+
+    def years(text):
+        q = parse_question(text, AREAS)
+        return q.since, q.until
+    assert years("portage praised since 23") == (2023, None)
+    assert years("portage praised pre-'19") == (None, 2018)
+    assert years("portage for post-16 students") == years("portage after 18") == (None, None)
+    assert years("portage waits of over 18 weeks") == (None, None)
+    assert years("portage before 20 weeks") == (None, None)
+    assert read("how many praised for portage since 23")[0] == "count"
+    assert read("how many mentioned portage")[0] == "count"
