@@ -363,6 +363,11 @@ class Library:
         region = region_scope(q)
         out = [lt for lt in self._letters.values() if scope.admits(lt)
                and (not q.regions or lt.area in region) and lt.area not in q.exclude_areas]
+        if q.repeated:
+            held: dict[str, int] = {}
+            for lt in self._letters.values():
+                held[lt.area] = held.get(lt.area, 0) + 1
+            out = [lt for lt in out if held[lt.area] > 1]
         if q.latest:
             newest: dict[str, Letter] = {}
             for lt in out:
@@ -374,7 +379,7 @@ class Library:
     def _filters(self, q: Query) -> dict[str, Any]:
         return {"areas": q.areas, "exclude_areas": q.exclude_areas, "regions": q.regions,
                 "since": q.since, "until": q.until, "framework": q.framework, "kind": q.kind,
-                "latest": q.latest, "outcome": q.outcome, "outcome_negated": q.outcome_negated,
+                "latest": q.latest, "repeated": q.repeated, "outcome": q.outcome, "outcome_negated": q.outcome_negated,
                 "clauses": [{"topic": c.topic, "polarity": c.polarity, "negated": c.negated}
                             for c in q.clauses],
                 "combine": q.combine, "count_unit": q.count_unit, "read_as": q.read_as,
@@ -475,6 +480,8 @@ class Library:
                         else "area SEND inspections 2023+")
         if q.kind:
             bits.append(f"{q.kind}s")
+        if q.repeated:
+            bits.append("areas with more than one letter")
         if q.latest:
             bits.append("latest per area")
         return "; ".join(bits) or "all letters"

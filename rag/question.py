@@ -60,6 +60,13 @@ _AREA2023_RE = re.compile(r"\barea\s+send\s+inspection\s+reports?\b|\b2023\s+fra
                           r"\bnew\s+framework\b|\bcurrent\s+framework\b", re.I)
 _OUTSIDE_RE = re.compile(r"\boutside(?:\s+of)?\s+", re.I)
 _OUTSIDE_SCOPE_RE = re.compile(rf"(?:^\W*(?:(?:and|so|but)\s+)?|\b{_UNIT}\s+|\b(?:anywhere|everywhere|elsewhere)\s+)$", re.I)
+# Areas the collection holds more than one letter for: "inspected twice", "more than one
+# report", "two or more inspections", "multiple letters", "inspected again".
+_REPEATED_RE = re.compile(rf"\b(?:(?:been|were|was|got|get|being)\s+)?(?:inspected|visited)\s+(?:twice|more\s+than\s+once|"
+                          rf"again|two\s+times|(?:at\s+least\s+)?2\s+times)\b|"
+                          rf"\b(?:with|have|has|had|got|having|holding)?\s*(?:more\s+than\s+(?:one|1)|(?:two|2)\s+or\s+more|"
+                          rf"multiple|several|two|2|repeat(?:ed)?|both\s+(?:an?\s+)?(?:old|earlier)\s+and\s+(?:a\s+)?new)\s+"
+                          rf"(?:(?:send|area|joint|full)\s+)?{_UNIT_DOC}\b", re.I)
 _REVISIT_RE = re.compile(r"\brevisit|\bre-?inspect(?:ed|ion)\b", re.I)
 _LATEST_RE = re.compile(r"\b(?:latest|most\s+recent|newest|current|last)\s+(?:full\s+)?"
                         r"(?:report|letter|inspection|document|visit)s?\b|\b(?:latest|most\s+recent)\s+one", re.I)
@@ -401,6 +408,7 @@ class Query:
     framework: str | None = None
     kind: str | None = None
     latest: bool = False
+    repeated: bool = False  # only areas with more than one letter in the collection
     outcome: str | None = None
     outcome_negated: bool = False
     clauses: list[Clause] = field(default_factory=list)
@@ -465,6 +473,10 @@ def parse_question(text: str, indexed_areas: list[str], *,
         work = re.sub(r"\b(?:under|using|in|from)\s+(?:the\s+)?(?=reports\b)", " ", work, flags=re.I)
         work = re.sub(r"\breports\s+(?:reports?|inspections?|letters?)\b|\b(?:reports?|inspections?|letters?)\s+reports\b",
                       " reports ", work, flags=re.I)
+    m = _REPEATED_RE.search(work)
+    if m:
+        q.repeated = True
+        work = work[: m.start()] + " " + work[m.end():]
     if _REVISIT_RE.search(work):
         q.kind = "revisit"
         work = re.sub(r"\b(?:at|on|in|after|during)\s+(?:the\s+|their\s+|its\s+)?revisits?\b|"
@@ -763,7 +775,12 @@ def _clause(raw: str) -> Clause:
         content = [w for w in re.findall(r"[a-z]+", m.group(1).lower()) if w not in _SCOPE_GLUE]
         # "For children in care, which areas were praised for X": the preamble narrows the
         # topic, so it goes after it ("X for children in care").
-        s = s[m.end():] + (" " + m.group(1).strip() if content else "")
+        rest = s[m.end():]
+        # "X - which?", "X, where?": the frame alone after the dash asks which areas say X.
+        rest = re.sub(rf"^\s*(?:in\s+)?(?:which|where)(?:\s+(?:ones|{_UNIT}))?\s*\??\s*$", " ", rest, flags=re.I)
+        if content:  # "portage - which areas praised it?": the pronoun is the preamble
+            rest = re.sub(r"\b(?:it|them|this|that|these|those)\s*(\??)\s*$", r"\1", rest, flags=re.I)
+        s = rest + (" " + m.group(1).strip() if content else "")
     # "which areas say that" after the question mark is the frame, not the topic.
     s = _SAY_TAIL_RE.sub("", s).strip(" ,;:-–—")
     s = _COUNT_FRAME_RE.sub("", s, count=1)  # "count the areas praised for X", "what share of reports ..."

@@ -873,3 +873,28 @@ def test_both_and_but_coordination_two_digit_years_and_bare_how_many() -> None:
     assert years("portage before 20 weeks") == (None, None)
     assert read("how many praised for portage since 23")[0] == "count"
     assert read("how many mentioned portage")[0] == "count"
+
+
+def test_areas_with_more_than_one_letter(lib) -> None:
+    # Salford has two letters in the hand-made collection, Camden and Kent one each.
+    for text in ("how many areas have more than one report?", "which areas were inspected twice",
+                 "areas with two or more inspections - which?", "which councils were inspected more than once"):
+        q = lib.parse(text)
+        assert q.repeated and not q.topic, text
+        assert {lt.area for lt in lib.scope_letters(q)} == {"Salford"}, text
+    a = lib.ask("how many areas had two inspections?")
+    assert a.text.startswith("**1 area**") and a.yes_areas == ["Salford"]
+    # a topic still applies within them
+    a = lib.ask("which areas with multiple reports were criticised over short breaks?")
+    assert a.yes_areas == ["Salford"]
+    # "two" naming something else is not this scope
+    assert not lib.parse("which areas had two designated officers").repeated
+
+
+def test_the_frame_alone_after_a_dash_and_a_pronoun_for_the_preamble() -> None:
+    def read(text):
+        q = parse_question(text, AREAS)
+        return q.intent, [(c.topic, c.polarity) for c in q.clauses if c.topic]
+    assert read("portage praised - which?") == ("set", [("portage", 1)])
+    assert read("areas with portage problems - where") == ("set", [("portage", -1)])
+    assert read("portage - which areas praised it?") == ("set", [("portage", 1)])
