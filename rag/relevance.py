@@ -35,6 +35,7 @@ DENSE_ALONE = 0.6  # cosine a sentence needs to count without the topic's words
 MIN_LEXICAL = 0.3  # ... "the topic's words": this share of their IDF weight
 EXACT_DENSE = 0.2  # cosine a sentence holding every topic word needs to count as on topic
 IDF_POWER = 1.0  # 2.0 (rarest word dominates) scored 0.83 vs 0.856 set F1 on the dev suites
+ALTERNATIVE_SHARE = 0.6  # lexical coverage for naming one alternative of "A or B" in full (0.5-0.8 tried)
 SECTION_WEIGHT = 1.5  # a section's own stance, in logit units, added to the learnt stance
 
 
@@ -243,15 +244,25 @@ class SentenceIndex:
 
     # ---- relevance -------------------------------------------------------------------------
     def score(self, qvecs: list[np.ndarray], topic: str,
-              focus: list[np.ndarray] | None = None, expansions: dict[str, str] | None = None) -> np.ndarray:
+              focus: list[np.ndarray] | None = None, expansions: dict[str, str] | None = None,
+              alternatives: list[str] | None = None) -> np.ndarray:
         """Dense similarity (best variant of the topic; averaged with the best variant of
-        its ``focus``, the topic without near-universal words) plus lexical coverage."""
+        its ``focus``, the topic without near-universal words) plus lexical coverage (of the
+        whole topic, or in part of one of its ``alternatives``)."""
         if not len(self.pidx):
             return np.zeros(0, np.float32)
         dense = np.max(np.vstack([self.vecs @ q for q in qvecs]), axis=0)
         if focus:
             dense = 0.5 * dense + 0.5 * np.max(np.vstack([self.vecs @ q for q in focus]), axis=0)
         lex = self.lexical(topic, expansions)
+        # "school nursing or community nursing": a sentence that names one alternative in
+        # full speaks to the topic, though it shares only half the topic's words. It earns
+        # ALTERNATIVE_SHARE of full coverage; an alternative most letters name ("high",
+        # "support") earns nothing.
+        for alt in alternatives or ():
+            if self.distinctive(alt):
+                named = self.phrase(alt, np.nonzero(self.lexical(alt, expansions) >= 0.999)[0])
+                lex[named] = np.maximum(lex[named], ALTERNATIVE_SHARE)
         score = dense + LEXICAL_WEIGHT * lex
         # A sentence that shares no word with the topic must be close in meaning on its own
         # (cosine alone puts a bare "Department of Health" near any health role).
@@ -259,6 +270,20 @@ class SentenceIndex:
         # A sentence that holds every word of the topic mentions it ("the Durham Portage
         # Service" mentions portage), however little else it shares with the question.
         return np.where((lex >= 0.999) & (dense >= EXACT_DENSE), np.maximum(score, FLOOR), score)
+
+    def phrase(self, words: str, idx: np.ndarray) -> np.ndarray:
+        """Those of sentences ``idx`` holding the content words of ``words`` side by side, in
+        order (stopwords between them allowed): "young carers", not "young people ... carers"."""
+        want = [stem(t) for t in tokens(words) if t not in STOPWORDS]
+        if len(want) < 2:
+            return idx
+        n = len(want)
+        keep = []
+        for k in idx:
+            have = [stem(t) for t in tokens(self.text(int(k))) if t not in STOPWORDS]
+            if any(have[i:i + n] == want for i in range(len(have) - n + 1)):
+                keep.append(int(k))
+        return np.asarray(keep, dtype=np.int64)
 
     def calibrate(self, scores: np.ndarray, *, floor: float | None = None,
                   spread: float | None = None) -> Calibrated:

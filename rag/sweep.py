@@ -102,7 +102,7 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
     # is made of near-universal words, and dropping them leaves "( ) ," behind.
     focused = [lib.expand(si.focus(v)) for v in raw]
     scores = si.score(lib.embed_many(variants), c.topic, focus=lib.embed_many(focused),
-                      expansions=lib.abbreviations())
+                      expansions=lib.abbreviations(), alternatives=raw[1:])
     named = harvest([c.topic])
     if named:
         # The question defines a name ("a designated social care officer (DSCO)"): a sentence

@@ -898,3 +898,25 @@ def test_the_frame_alone_after_a_dash_and_a_pronoun_for_the_preamble() -> None:
     assert read("portage praised - which?") == ("set", [("portage", 1)])
     assert read("areas with portage problems - where") == ("set", [("portage", -1)])
     assert read("portage - which areas praised it?") == ("set", [("portage", 1)])
+
+
+def test_one_alternative_of_a_topic_named_in_full_counts_as_on_topic() -> None:
+    letters = dict(LETTERS)
+    letters["kent"] = report("Kent", "2 to 6 October 2023", "inconsistent",
+                             ["The hydrotherapy pool is used well by disabled children.",
+                              "Young people and their parents and carers feel listened to."],
+                             ["Pupils' reading ages are low in too many schools."])
+    lib = tiny_library(letters)
+    si = lib.sentence_index
+    pool = next(k for k in range(len(si)) if "hydrotherapy" in si.text(k))
+    scattered = next(k for k in range(len(si)) if si.text(k).startswith("Young people and their parents"))
+    def scores(topic, alternatives):
+        qv = lib.embed_many([topic])
+        return si.score(qv, topic), si.score(qv, topic, alternatives=alternatives)
+    # naming "hydrotherapy pool" in full earns the alternative's share of the lexical credit
+    plain, alts = scores("hydrotherapy pool or sensory garden", ["hydrotherapy pool", "sensory garden"])
+    assert alts[pool] > plain[pool]
+    # "young ... carers" apart is not the phrase "young carers"
+    plain, alts = scores("young carers or sensory garden", ["young carers", "sensory garden"])
+    assert alts[scattered] == plain[scattered]
+    assert list(si.phrase("young carers", np.array([scattered, pool]))) == []
