@@ -277,13 +277,16 @@ _FRAME_RES = (
     re.compile(rf"^\s*(?:the\s+|all\s+(?:the\s+)?)?(?:{_UNIT})\s+(?:where|that|which|with|whose)\s*", re.I),
     re.compile(rf"^\s*(?:{_UNIT})\s+(?:and|but)\s+(?:also\s+)?", re.I),  # "areas [with a WSOA] and ..."
     re.compile(r"^\s*(?:are\s+there\s+)?any\s+\w+\s+(?:where|that|which|with)\s*", re.I),
+    re.compile(r"^\s*(?:(?:have|has|had|did)\s+)?(?:found|find|said|say|says|stated|noted|concluded|reported)\s+that\s+",
+               re.I),  # "which reports found that X": what was found is the clause
     re.compile(rf"^\s*(?:are\s+there\s+)?any\s+{_UNIT}\b\s*", re.I),
     re.compile(r"^\s*where\s*", re.I),
     re.compile(r"^\s*(?:is|are|was|were|did|do|does|has|have|had)\s+(?:there\s+)?(?:any\s+)?", re.I),
     re.compile(r"^\s*(?:the\s+)?(?:inspectors?|inspection(?:\s+teams?)?|reports?|letters?|documents?)\s+"
                r"(?:(?:have|has|had|did|do|does)\s+(?:not\s+)?)?"
                r"(?:find|found|say|said|report(?:ed)?|identif(?:y|ied)|note[ds]?|mention(?:ed)?|describe[ds]?|"
-               r"highlight(?:ed)?|raise[ds]?|see|saw|state[ds]?|judge[ds]?|conclude[ds]?)\s*(?:that\s+)?", re.I),
+               r"highlight(?:ed)?|raise[ds]?|see|saw|state[ds]?|judge[ds]?|conclude[ds]?|saying|finding|stating|"
+               r"noting|showing|mentioning)\b\s*(?:that\s+)?", re.I),
     # "(where did) parents find that X": what someone found is the clause
     re.compile(r"^\s*(?:[\w']+\s+){1,3}?(?:find|found|say|said|feel|felt|report|reported|think|thought)\s+that\s+", re.I),
     re.compile(r"^\s*(?:were|was|are|is|been|be)\s+(?:(?:found|judged|said|reported|identified|seen|deemed|"
@@ -753,6 +756,16 @@ def _clauses(q: Query, work: str) -> None:
     q.clauses = clauses
 
 
+def _frame_noun(m: re.Match[str]) -> str:
+    """A frame noun leaves the topic ("the council's local offer"), but a council the topic
+    is about stays: "emails to the council", "run by the council"."""
+    before = m.string[: m.start()]
+    if re.match(r"(?:local\s+)?councils?$", m.group(0), re.I) and re.search(
+            r"\b(?:to|by|from|with|at|against|within|across)\s+(?:the|their|its|a|each)\s+$", before, re.I):
+        return m.group(0)
+    return " "
+
+
 def _is_pronoun_topic(topic: str) -> bool:
     return bool(re.search(r"\b(?:them|it|those|these|this|that|their|its)\b", topic, re.I)) and len(topic.split()) <= 6
 
@@ -854,8 +867,10 @@ def _clause(raw: str) -> Clause:
         s = s[: m.start()].strip()
     if tail_lean and not polarity:
         polarity, explicit = tail_lean, True
+    # "run by a trust rather than by the council": what it is contrasted with is not the topic
+    s = re.sub(r"\s*,?\s*\b(?:rather\s+than|instead\s+of|as\s+opposed\s+to)\b.*$", "", s, flags=re.I) or s
     text = s
-    topic = _FRAME_NOUNS_RE.sub(" ", re.sub(r"[(\[]\s*[)\]]", " ", s))  # "( )": an area taken out
+    topic = _FRAME_NOUNS_RE.sub(_frame_noun, re.sub(r"[(\[]\s*[)\]]", " ", s))  # "( )": an area taken out
     if topic.count("(") != topic.count(")"):  # "(not Kent)" read as scope leaves a lone ")"
         topic = re.sub(r"[()]", " ", topic)
     topic = re.sub(r"^\s*(?:the\s+)?'s?\b\s*", " ", topic)  # "the council's X" with "council" taken out
@@ -878,6 +893,7 @@ def _clause(raw: str) -> Clause:
         if m and not polarity and (topic[: m.start()] + topic[m.end():]).strip():
             polarity, explicit = (1 if m.group("pos") else -1), True
             topic = (topic[: m.start()] + " " + topic[m.end():]).strip()
+    topic = re.sub(r"^\s*that\s+", "", topic, flags=re.I)  # "(found) that waits were long"
     if not re.search(r"[a-z0-9]{2,}", topic, re.I) or _BARE_FRAME_RE.match(topic) \
             or re.fullmatch(rf"\W*(?:(?:the|all|any|{_UNIT})\W*)+", topic, re.I):  # "north east areas": the unit alone
         topic = ""

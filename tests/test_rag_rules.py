@@ -920,3 +920,15 @@ def test_one_alternative_of_a_topic_named_in_full_counts_as_on_topic() -> None:
     plain, alts = scores("young carers or sensory garden", ["young carers", "sensory garden"])
     assert alts[scattered] == plain[scattered]
     assert list(si.phrase("young carers", np.array([scattered, pool]))) == []
+
+
+def test_frame_verbs_a_council_as_object_and_a_contrast_are_read_apart_from_the_topic() -> None:
+    def topics(text):
+        return [c.topic for c in parse_question(text, AREAS).clauses if c.topic]
+    assert topics("which areas had reports saying portage staff were helpful") == ["portage staff were helpful"]
+    assert topics("which reports found that portage waits were long") == ["portage waits were long"]
+    # a council the topic is about stays; a council that only frames the question goes
+    assert topics("where did emails to the council go unanswered") == ["emails to the council go unanswered"]
+    assert topics("where was the council's portage service praised") == ["portage service"]
+    # what the topic is contrasted with is not the topic
+    assert topics("where is portage run by a charity rather than by the council") == ["portage run by a charity"]
