@@ -72,4 +72,22 @@ def split_sections(text: str, *, kind: str = "inspection") -> list[Section]:
             sub, stance = "Weakness: " + " ".join(words[:8]).rstrip(",;:-—") + "...", "neutral"
         paras.append(p)
     flush()
-    return sections
+    return [part for sec in sections for part in _progress_stance(text, sec)] if kind == "revisit" else sections
+
+
+# A revisit reports progress on each weakness and closes the block with its verdict, in the
+# framework's own words ("The local area has (not) made sufficient progress to improve this
+# previous area of weakness"). What it says after the quoted weakness is then praise of the
+# progress, or criticism of the lack of it: the block's own verdict is its stance.
+_INSUFFICIENT_RE = re.compile(r"\b(?:not|insufficient)\s+(?:yet\s+)?(?:made\s+)?(?:sufficient|enough)\s+progress", re.I)
+_SUFFICIENT_RE = re.compile(r"\bmade\s+sufficient\s+progress", re.I)
+
+
+def _progress_stance(text: str, sec: Section) -> list[Section]:
+    if not sec.path.startswith("Main findings > Weakness:") or len(sec.paras) < 2:
+        return [sec]
+    rest = sec.paras[1:]
+    body = " ".join(text[p.start: p.end] for p in rest)
+    stance: Stance = ("weakness" if _INSUFFICIENT_RE.search(body)
+                      else "strength" if _SUFFICIENT_RE.search(body) else "neutral")
+    return [Section(sec.path, sec.stance, sec.paras[:1]), Section(sec.path, stance, rest)]

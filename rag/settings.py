@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PARSER_VERSION = "3"  # 3: sentence spans and vectors stored with each passage
+PARSER_VERSION = "4"  # 3: sentence spans and vectors stored with each passage; 4: revisit blocks take their verdict's stance
 
 
 def default_store() -> Path:

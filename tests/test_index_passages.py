@@ -270,3 +270,22 @@ def test_a_list_stays_with_its_lead_in():
     section = Section("S", "weakness", tuple(paragraphs(text)))
     chunks = chunk_section(text, section, min_words=1, max_words=50)
     assert text[chunks[0].start: chunks[0].end] == "Leaders should:\n- improve plans\n- share information"
+
+
+def test_a_revisit_block_takes_the_stance_of_its_own_verdict() -> None:
+    from index.sections import split_sections
+    text = "\n".join([
+        "Main findings",
+        "◼ Families wait too long for portage visits.",
+        "Portage visits now start within four weeks of referral.",
+        "The local area has made sufficient progress to improve this previous area of weakness.",
+        "◼ Short breaks are too few.",
+        "Too few families still receive short breaks.",
+        "The local area has not made sufficient progress to improve this previous area of weakness.",
+    ]) + "\n"
+    secs = split_sections(text, kind="revisit")
+    said = [(text[s.paras[0].start: s.paras[0].end][:14], s.stance) for s in secs if s.path != "Introduction"]
+    assert said == [("◼ Families wai", "neutral"), ("Portage visits", "strength"),
+                    ("◼ Short breaks", "neutral"), ("Too few famili", "weakness")]
+    # an inspection letter's sections are left as their headings say
+    assert all(s.stance == "neutral" for s in split_sections(text, kind="inspection"))
