@@ -312,7 +312,10 @@ _YEAR_PHRASE_RES: tuple[tuple[re.Pattern[str], str], ...] = (
      "range"),
     (re.compile(r"\bfrom\s+" + _YEAR + r"\s+(?:to|until|till|-|–)\s+" + _YEAR, re.I), "range"),
     # "the 2016 and 2023 letters", "2016 vs 2023": both years and any between
-    (re.compile(r"\b" + _YEAR + r"\s*(?:and|&|vs\.?|versus|or|,)\s*(?:(?:the|its|their)\s+)?" + _YEAR + r"\b", re.I),
+    (re.compile(r"\b" + _YEAR + r"\s*(?:and|&|vs\.?|v\.?|versus|or|,|compared\s+(?:to|with)|against)\s*(?:(?:the|its|their)\s+)?"
+                + _YEAR + r"\b", re.I), "range"),
+    # "better in 2025 than (in) 2019", "worse in 2024 than 2018": both years
+    (re.compile(r"\b(?:in|by)\s+" + _YEAR + r"\s+than\s+(?:in\s+|at\s+)?(?:(?:the|its|their)\s+)?" + _YEAR + r"\b", re.I),
      "range"),
     (re.compile(r"\b" + _YEAR + r"\s*(?:to|-|–|/)\s*" + _YEAR + r"\b", re.I), "range"),
     (re.compile(r"\b(?:before|prior\s+to|earlier\s+than|pre-?)\s*" + _YEAR, re.I), "before"),
@@ -540,6 +543,16 @@ def parse_question(text: str, indexed_areas: list[str], *,
     if (q.intent == "lookup" and not q.areas and not q.unknown_areas and not q.asks_when and not q.asks_lead
             and not q.asks_next and (q.exclude_areas or any(c.explicit and c.polarity and c.topic for c in q.clauses))):
         q.intent = "set"  # "2024 local offer praised?", "X, excl Kent": a lean or an exclusion, no area: where
+    if q.intent == "compare":
+        # "bolton v bury short breaks", "which is better at camhs, A or B", "A compared with
+        # B on X": what is left of the comparison's frame once the areas are out
+        for c in q.clauses:
+            t = re.sub(r"\b(?:which|who|where)\s+(?:is|was|are|were|did|does|do)\s+(?:better|worse|best|worst)"
+                       r"(?:\s+(?:at|on|for|in|with))?\b|\b(?:or\s+)?(?:better|worse)\b|"
+                       r"(?<![\w.])(?:v|vs|versus)\.?(?![\w.])", " ", c.topic, flags=re.I)
+            t = re.sub(r"^[\s:;,.–—-]*(?:(?:on|about|regarding|over|in\s+terms\s+of)\s+)?|[\s:;,.–—-]*(?:\bor)?[\s:;,.–—-]*$",
+                       "", t, flags=re.I)
+            c.topic = re.sub(r"\s+", " ", t).strip()
     if q.intent in ("lookup", "compare"):
         # "what were X's strengths?", "its main weaknesses": a lean, no topic
         for c in q.clauses:

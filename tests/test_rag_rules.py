@@ -932,3 +932,18 @@ def test_frame_verbs_a_council_as_object_and_a_contrast_are_read_apart_from_the_
     assert topics("where was the council's portage service praised") == ["portage service"]
     # what the topic is contrasted with is not the topic
     assert topics("where is portage run by a charity rather than by the council") == ["portage run by a charity"]
+
+
+def test_comparisons_typed_with_v_or_better_and_two_years_with_than() -> None:
+    def read(text):
+        q = parse_question(text, AREAS)
+        return q.intent, q.areas, [c.topic for c in q.clauses if c.topic]
+    formal = read("How did Kent and Camden compare on portage?")
+    assert formal == ("compare", ["Kent", "Camden"], ["portage"])
+    for typed in ("kent v camden portage", "portage: kent or camden better?", "kent vs. camden - portage",
+                  "which is better at portage, kent or camden?", "how does kent compare with camden on portage"):
+        assert sorted(read(typed)[1]) == ["Camden", "Kent"] and read(typed)[0] == "compare", typed
+        assert read(typed)[2] == ["portage"], typed
+    for text in ("was salford better in 2024 than 2023", "salford 2023 v 2024", "was salford worse in 2023 than in 2024?"):
+        q = parse_question(text, AREAS)
+        assert (q.since, q.until) == (2023, 2024), text
