@@ -42,7 +42,8 @@ _SET_RE = re.compile(
     rf"\b(?:which|what)\s+{_UNIT}\b|\bwhich\s+(?:of\s+(?:the(?:se|m)?|those)|ones)\b|"
     rf"^\s*(?:[\w/]+\s+){{0,2}}(?:{_UNIT_AREA}|{_UNIT_DOC})\s+(?:where|that|which|with|whose|mentioning|referring|"
     rf"discussing|citing|saying|praising|criticising|criticizing|covering|showing|finding)\b|\bany\s+{_UNIT}\b|"
-    rf"\b(?:tell|show)\s+me\s+(?:which|where|the)\b|[,;:-]\s*(?:where|which\s+{_UNIT})\b|\s(?:where|in\s+which|which)\W*$",
+    rf"\b(?:tell|show)\s+me\s+(?:which|where|the)\b|[,;:-]\s*(?:where|which\s+{_UNIT})\b|\s(?:where|in\s+which|which)\W*$|"
+    rf"\s(?:{_UNIT_AREA})\W*$",  # "2024 positive outcome areas"
     re.I,
 )
 _WHICH_OF_RE = re.compile(r"^[\s,;:]*(?:so\s+|and\s+)?which\s+(?:of\b|(?=(?:were|was|are|had|have|did)\b))", re.I)  # "which of A and B ...": a set
@@ -379,8 +380,8 @@ _ADVICE_RE = re.compile(r"^\W*(?:(?:and|so|ok|but)\s+)?(?:how\s+(?:do|can|should
 _SHORTHAND = {"abt": "about", "bout": "about", "wat": "what", "wot": "what", "gd": "good", "w/": "with",
               "w/o": "without", "thru": "through", "b4": "before", "crit'd": "criticised", "critd": "criticised",
               "crit'ed": "criticised", "crited": "criticised", "probs": "problems", "prob": "problem",
-              "r": "are", "kids": "children", "kid": "child"}
-_SHORTHAND_RE = re.compile(r"(?<![\w/'&])(?:abt|bout|wat|wot|gd|w/o|w/|thru|b4|crit'?e?d|probs?)(?![\w/'&])",
+              "yrs": "years", "yr": "year", "mths": "months"}
+_SHORTHAND_RE = re.compile(r"(?<![\w/'&])(?:abt|bout|wat|wot|gd|w/o|w/|thru|b4|crit'?e?d|probs?|yrs?|mths)(?![\w/'&])",
                            re.I)
 _BARE_FRAME_RE = re.compile(r"^\s*(?:(?:ok|okay|so|and|right|well|hmm|but)\s+)*(?:what|how(?:\s+many)?)?\s*(?:did|does|do|was|were|is|are|has|have)?\s*(?:the\s+)?"
                             r"(?:(?:send|local\s+area|area|joint)\s+)?(?:inspectors?|inspection|report|letter|revisit)?\s*"

@@ -947,3 +947,10 @@ def test_comparisons_typed_with_v_or_better_and_two_years_with_than() -> None:
     for text in ("was salford better in 2024 than 2023", "salford 2023 v 2024", "was salford worse in 2023 than in 2024?"):
         q = parse_question(text, AREAS)
         assert (q.since, q.until) == (2023, 2024), text
+
+
+def test_a_unit_at_the_end_asks_where_and_yrs_is_years() -> None:
+    q = parse_question("2024 positive outcome areas", AREAS)
+    assert q.intent == "set" and q.outcome == "positive" and (q.since, q.until) == (2024, 2024)
+    q = parse_question("portage probs in the last 2 yrs", AREAS, today=__import__("datetime").date(2026, 1, 1))
+    assert q.since == 2024 and [c.topic for c in q.clauses] == ["portage"]
