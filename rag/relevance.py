@@ -35,6 +35,8 @@ DENSE_ALONE = 0.6  # cosine a sentence needs to count without the topic's words
 MIN_LEXICAL = 0.3  # ... "the topic's words": this share of their IDF weight
 EXACT_DENSE = 0.2  # cosine a sentence holding every topic word needs to count as on topic
 IDF_POWER = 1.0  # 2.0 (rarest word dominates) scored 0.83 vs 0.856 set F1 on the dev suites
+BM25_SHARE = 0.6  # a passage scoring this share of the best passage's BM25 for the topic is a strong match
+BM25_BONUS = 0.04  # ... and lifts its sentences that share the topic's words (0.03-0.05, share 0.5-0.7 tried)
 ALTERNATIVE_SHARE = 0.6  # lexical coverage for naming one alternative of "A or B" in full (0.5-0.8 tried)
 SECTION_WEIGHT = 1.5  # a section's own stance, in logit units, added to the learnt stance
 
@@ -245,7 +247,7 @@ class SentenceIndex:
     # ---- relevance -------------------------------------------------------------------------
     def score(self, qvecs: list[np.ndarray], topic: str,
               focus: list[np.ndarray] | None = None, expansions: dict[str, str] | None = None,
-              alternatives: list[str] | None = None) -> np.ndarray:
+              alternatives: list[str] | None = None, passage_bm25: np.ndarray | None = None) -> np.ndarray:
         """Dense similarity (best variant of the topic; averaged with the best variant of
         its ``focus``, the topic without near-universal words) plus lexical coverage (of the
         whole topic, or in part of one of its ``alternatives``)."""
@@ -264,6 +266,12 @@ class SentenceIndex:
                 named = self.phrase(alt, np.nonzero(self.lexical(alt, expansions) >= 0.999)[0])
                 lex[named] = np.maximum(lex[named], ALTERNATIVE_SHARE)
         score = dense + LEXICAL_WEIGHT * lex
+        if passage_bm25 is not None and len(passage_bm25) and passage_bm25.max() > 0:
+            # A second opinion: the passage is among the topic's strongest BM25 matches in the
+            # whole collection (relative to the best one), and the sentence shares the topic's
+            # words. Two models agreeing lifts a sentence that either alone leaves under the floor.
+            strong = passage_bm25 >= BM25_SHARE * passage_bm25.max()
+            score = score + BM25_BONUS * (strong[self.pidx] & (lex >= MIN_LEXICAL))
         # A sentence that shares no word with the topic must be close in meaning on its own
         # (cosine alone puts a bare "Department of Health" near any health role).
         score = np.where((lex >= MIN_LEXICAL) | (dense >= DENSE_ALONE), score, np.minimum(score, FLOOR - 0.01))

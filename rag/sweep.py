@@ -102,7 +102,8 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
     # is made of near-universal words, and dropping them leaves "( ) ," behind.
     focused = [lib.expand(si.focus(v)) for v in raw]
     scores = si.score(lib.embed_many(variants), c.topic, focus=lib.embed_many(focused),
-                      expansions=lib.abbreviations(), alternatives=raw[1:])
+                      expansions=lib.abbreviations(), alternatives=raw[1:],
+                      passage_bm25=lib.index.bm25_scores(c.topic))
     named = harvest([c.topic])
     if named:
         # The question defines a name ("a designated social care officer (DSCO)"): a sentence

@@ -954,3 +954,29 @@ def test_a_unit_at_the_end_asks_where_and_yrs_is_years() -> None:
     assert q.intent == "set" and q.outcome == "positive" and (q.since, q.until) == (2024, 2024)
     q = parse_question("portage probs in the last 2 yrs", AREAS, today=__import__("datetime").date(2026, 1, 1))
     assert q.since == 2024 and [c.topic for c in q.clauses] == ["portage"]
+
+
+def test_a_strong_bm25_passage_lifts_its_sentences_that_share_the_topics_words() -> None:
+    from rag.relevance import BM25_BONUS
+    letters = dict(LETTERS)
+    letters["camden"] = report("Camden", "8 to 12 July 2024", "systemic",
+                               ["Wheelchair assessments are timely and well regarded."],
+                               ["There are not enough short breaks for families of disabled children."])
+    lib = tiny_library(letters)
+    si = lib.sentence_index
+    waits = next(k for k in range(len(si)) if "wheelchair assessments are too long" in si.text(k).lower())
+    other = next(k for k in range(len(si)) if si.text(k).startswith("Wheelchair assessments are timely"))
+    topic = "wheelchair assessments"
+    qv = lib.embed_many([topic])
+    plain = si.score(qv, topic)
+    bm = np.zeros(len(si.passages), np.float32)
+    bm[si.pidx[waits]] = 2.0  # the best passage for the topic
+    bm[si.pidx[other]] = 0.9  # under BM25_SHARE of the best: not a strong match
+    lifted = si.score(qv, topic, passage_bm25=bm)
+    assert lifted[waits] > plain[waits] and lifted[waits] == pytest.approx(plain[waits] + BM25_BONUS)
+    assert lifted[other] == plain[other]
+    # a sentence in the strong passage that shares none of the topic's words is not lifted
+    same = [k for k in range(len(si)) if si.pidx[k] == si.pidx[waits] and k != waits
+            and not any(w in si.text(k).lower() for w in ("wheelchair", "assessment"))]
+    for k in same:
+        assert lifted[k] == plain[k]
