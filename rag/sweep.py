@@ -20,7 +20,7 @@ import numpy as np
 from rag.compose import CitationBook, letter_label
 from rag.glossary import harvest
 from rag.question import Clause, Query
-from rag.relevance import FLOOR, Calibrated
+from rag.relevance import BM25_BONUS, FLOOR, Calibrated
 from rag.text import STOPWORDS, tokens
 from rag.types import OUTCOME_LABELS, Finding, Letter
 
@@ -35,7 +35,9 @@ MIXED_GAP = 0.1  # a letter that says both: the other way must be this much more
 STANCE_RANK = 0.05
 FOCUSED = 3  # a set answer over this many letters or fewer quotes more of each
 FOCUSED_QUOTES = 2  # quotes per letter in a focused answer
-SUPPORT_GAP = 0.12  # ... a second one may sit this far below the threshold's best, if it clearly agrees
+# ... a second one may sit this far below the best, if it clearly agrees (plus the BM25 bonus,
+# which one of the two may have and the other not)
+SUPPORT_GAP = 0.12 + BM25_BONUS
 _PARTS_SPLIT_RE = re.compile(r"(,|;|\band/or\b|\bor\b|\bsuch\s+as\b|\bincluding\b|\be\.g\.|\bfor\s+example\b)", re.I)
 # A negator inside a clause, after its subject: "the pool is not open", "pupils don't get",
 # "no longer too long" (not the clause's first word: that is question negation).
