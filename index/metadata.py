@@ -62,6 +62,11 @@ _OUTCOMES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("inspection", "no_wsoa", re.compile(r"(?:written\s+statement\s+of\s+action|WSOA)\s+is\s+not\s+required", re.I)),
     ("inspection", "wsoa_required", re.compile(r"(?:written\s+statement\s+of\s+action|WSOA)\s+(?:\([A-Z]+\)\s+)?is\s+required|required\s+to\s+produce\s+and\s+submit\s+a\s+(?:written\s+statement\s+of\s+action|WSOA)", re.I)),
 )
+def progress_verdict(text: str) -> str | None:
+    """A revisit's verdict in ``text``: "insufficient_progress", "sufficient_progress" or None."""
+    return next((outcome for kind, outcome, pattern in _OUTCOMES if kind == "revisit" and pattern.search(text)), None)
+
+
 _HYPOTHETICAL_RE = re.compile(r"\b(?:whether|if|to decide|to determine)\b", re.I)
 _NEXT_KEY_RE = re.compile(r"\b(?:next\s+full\s+(?:area\s+SEND\s+)?(?:re)?inspection|monitoring\s+inspection\s+will)", re.I)
 _PREV_RE = re.compile(r"^Dates?\s+of\s+previous\s+inspections?:\s*(.+)$", re.I | re.M)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from index.clean import BULLET_RE
 from index.headings import match_heading
+from index.metadata import progress_verdict
 from rag.types import Stance
 
 
@@ -79,8 +80,7 @@ def split_sections(text: str, *, kind: str = "inspection") -> list[Section]:
 # framework's own words ("The local area has (not) made sufficient progress to improve this
 # previous area of weakness"). What it says after the quoted weakness is then praise of the
 # progress, or criticism of the lack of it: the block's own verdict is its stance.
-_INSUFFICIENT_RE = re.compile(r"\b(?:not|insufficient)\s+(?:yet\s+)?(?:made\s+)?(?:sufficient|enough)\s+progress", re.I)
-_SUFFICIENT_RE = re.compile(r"\bmade\s+sufficient\s+progress", re.I)
+_VERDICT_STANCE: dict[str | None, Stance] = {"insufficient_progress": "weakness", "sufficient_progress": "strength"}
 
 
 def _progress_stance(text: str, sec: Section) -> list[Section]:
@@ -88,6 +88,5 @@ def _progress_stance(text: str, sec: Section) -> list[Section]:
         return [sec]
     rest = sec.paras[1:]
     body = " ".join(text[p.start: p.end] for p in rest)
-    stance: Stance = ("weakness" if _INSUFFICIENT_RE.search(body)
-                      else "strength" if _SUFFICIENT_RE.search(body) else "neutral")
+    stance = _VERDICT_STANCE.get(progress_verdict(body), "neutral")
     return [Section(sec.path, sec.stance, sec.paras[:1]), Section(sec.path, stance, rest)]

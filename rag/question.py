@@ -603,10 +603,10 @@ def _areas(q: Query, work: str, indexed: list[str], common: frozenset[str]) -> s
     excluded_from = None
     ex = _EXCLUDE_RE.search(work)
     if ex is None:
-        # "outside Greenwich and Lewisham": exclusion only when a place follows ("outside the
+        # "outside Camden and Kent": exclusion only when a place follows ("outside the
         # area" is a topic: placements out of area)
         # and it sets the scope ("boroughs outside X", "Outside X, which ..."), not the topic
-        # ("children placed outside X").
+        # ("pupils schooled outside X").
         ex = next((m for m in _OUTSIDE_RE.finditer(work)
                    if any(a == m.end() and not c.startswith("region:") for a, _b, c in spans)
                    and _OUTSIDE_SCOPE_RE.search(work[: m.start()])), None)
@@ -772,7 +772,7 @@ def _clauses(q: Query, work: str) -> None:
 
 def _frame_noun(m: re.Match[str]) -> str:
     """A frame noun leaves the topic ("the council's local offer"), but a council the topic
-    is about stays: "emails to the council", "run by the council"."""
+    is about stays: "complaints to the council", "funded by the council"."""
     before = m.string[: m.start()]
     if re.match(r"(?:local\s+)?councils?$", m.group(0), re.I) and re.search(
             r"\b(?:to|by|from|with|at|against|within|across)\s+(?:the|their|its|a|each)\s+$", before, re.I):
@@ -881,7 +881,7 @@ def _clause(raw: str) -> Clause:
         s = s[: m.start()].strip()
     if tail_lean and not polarity:
         polarity, explicit = tail_lean, True
-    # "run by a trust rather than by the council": what it is contrasted with is not the topic
+    # "funded by a charity rather than by the NHS": what it is contrasted with is not the topic
     s = re.sub(r"\s*,?\s*\b(?:rather\s+than|instead\s+of|as\s+opposed\s+to)\b.*$", "", s, flags=re.I) or s
     text = s
     topic = _FRAME_NOUNS_RE.sub(_frame_noun, re.sub(r"[(\[]\s*[)\]]", " ", s))  # "( )": an area taken out

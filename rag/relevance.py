@@ -257,7 +257,7 @@ class SentenceIndex:
         if focus:
             dense = 0.5 * dense + 0.5 * np.max(np.vstack([self.vecs @ q for q in focus]), axis=0)
         lex = self.lexical(topic, expansions)
-        # "school nursing or community nursing": a sentence that names one alternative in
+        # "portage or hydrotherapy pools": a sentence that names one alternative in
         # full speaks to the topic, though it shares only half the topic's words. It earns
         # ALTERNATIVE_SHARE of full coverage; an alternative most letters name ("high",
         # "support") earns nothing.
@@ -281,7 +281,7 @@ class SentenceIndex:
 
     def phrase(self, words: str, idx: np.ndarray) -> np.ndarray:
         """Those of sentences ``idx`` holding the content words of ``words`` side by side, in
-        order (stopwords between them allowed): "young carers", not "young people ... carers"."""
+        order (stopwords between them allowed): "sensory garden", not "sensory needs ... garden"."""
         want = [stem(t) for t in tokens(words) if t not in STOPWORDS]
         if len(want) < 2:
             return idx

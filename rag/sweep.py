@@ -108,7 +108,7 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
                       passage_bm25=lib.index.bm25_scores(c.topic))
     named = harvest([c.topic])
     if named:
-        # The question defines a name ("a designated social care officer (DSCO)"): a sentence
+        # The question defines a name ("a sensory support officer (SSO)"): a sentence
         # is on topic only if it names that thing, however close a neighbouring role reads.
         scores = np.where(si.naming(named), scores, np.minimum(scores, FLOOR - 0.01))
     cal = si.calibrate(scores)

@@ -39,6 +39,16 @@ def report(area: str, dates: str, outcome: str, effective: list[str], better: li
     return "\n".join(lines) + "\n"
 
 
+def kent(effective: list[str], better: list[str], middle: str = "") -> str:
+    """Kent's report of LETTERS (same dates and outcome) with other findings."""
+    return report("Kent", "2 to 6 October 2023", "inconsistent", effective, better, middle)
+
+
+def camden(effective: list[str], better: list[str], middle: str = "") -> str:
+    """Camden's report of LETTERS (same dates and outcome) with other findings."""
+    return report("Camden", "8 to 12 July 2024", "systemic", effective, better, middle)
+
+
 LETTERS = {
     "salford23": report(
         "Salford", "1 to 5 May 2023", "positive",

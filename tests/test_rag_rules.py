@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from handmade import LETTERS, report, tiny_library  # noqa: E402
+from handmade import LETTERS, camden, kent, report, tiny_library  # noqa: E402
 
 from rag.compose import CLARIFY, REPHRASE  # noqa: E402
 from rag.question import parse_question  # noqa: E402
@@ -259,9 +259,7 @@ def test_focus_drops_near_universal_words_without_leaving_empty_brackets() -> No
 
 def test_a_focused_answer_quotes_what_a_letter_says_without_a_clear_lean() -> None:
     letters = dict(LETTERS)
-    letters["kent"] = report(
-        "Kent", "2 to 6 October 2023", "inconsistent",
-        ["The youth offending team supports young people with SEND well."],
+    letters["kent"] = kent(["The youth offending team supports young people with SEND well."],
         ["Pupils' reading ages are low in too many schools."],
         middle="The hydrotherapy pool at the special school is used by children from across the county.")
     lib = tiny_library(letters)
@@ -284,9 +282,7 @@ def test_a_quote_takes_the_sentence_that_goes_on_from_it() -> None:
     assert continues("This reduces the choice for parents.") and continues("As a result, plans are late.")
     assert not continues("Thistle House is a special school.") and not continues("Parents value it.")
     letters = dict(LETTERS)
-    letters["kent"] = report(
-        "Kent", "2 to 6 October 2023", "inconsistent",
-        ["The youth offending team supports young people with SEND well."],
+    letters["kent"] = kent(["The youth offending team supports young people with SEND well."],
         ["Leaders do not promote the portage service well enough. This reduces the choice for parents of "
          "very young children."])
     lib = tiny_library(letters)
@@ -301,8 +297,7 @@ def test_a_negation_inside_the_clause_asks_for_what_it_does_to_the_stance() -> N
     # clause (the learnt stance of the clause against the clause without it).
     from rag.sweep import check_clause
     letters = {
-        "kent": report("Kent", "2 to 6 October 2023", "inconsistent",
-                       ["The youth offending team supports young people with SEND well."],
+        "kent": kent(["The youth offending team supports young people with SEND well."],
                        ["Families are not offered places at the holiday hydrotherapy sessions."]),
         "camden": report("Camden", "8 to 12 July 2024", "positive",
                          ["Families are offered places at the holiday hydrotherapy sessions quickly."],
@@ -329,7 +324,7 @@ def test_a_faint_lean_in_the_question_takes_letters_that_speak_to_it_bar_the_opp
     from rag.question import Clause
     from rag.sweep import check_clause, judge
     letters = {
-        "kent": report("Kent", "2 to 6 October 2023", "inconsistent", ["Short breaks are well regarded."],
+        "kent": kent(["Short breaks are well regarded."],
                        ["Waiting times for wheelchair assessments are far too long."]),
         "camden": report("Camden", "8 to 12 July 2024", "positive", ["Wheelchair assessments are timely."],
                          ["Pupils' reading ages are low in too many schools."]),
@@ -357,16 +352,13 @@ def test_a_follow_up_pronoun_for_the_last_topic_is_replaced_by_it(lib) -> None:
 
 
 def test_a_spelt_out_topic_finds_sentences_that_use_only_its_abbreviation() -> None:
-    letters = dict(LETTERS)
-    letters["kent"] = report(
-        "Kent", "2 to 6 October 2023", "inconsistent",
-        ["The hydrotherapy pool register (HPR) is well kept.", "The HPR now covers young adults up to 25."],
-        ["Pupils' reading ages are low in too many schools."])
-    lib = tiny_library(letters)
+    lib = tiny_library({**LETTERS, "kent": kent(["The hydrotherapy pool register (HPR) is well kept.",
+                                                 "The HPR now covers young adults up to 25."],
+                                                ["Pupils' reading ages are low in too many schools."])})
     si = lib.sentence_index
     lex = si.lexical("hydrotherapy pool register", lib.abbreviations())
-    kent = next(lt.id for lt in lib.letters() if lt.area == "Kent")
-    by_text = {si.text(int(k)): float(lex[k]) for k in si.by_letter[kent]}
+    kent_id = next(lt.id for lt in lib.letters() if lt.area == "Kent")
+    by_text = {si.text(int(k)): float(lex[k]) for k in si.by_letter[kent_id]}
     assert by_text["The HPR now covers young adults up to 25."] == pytest.approx(1.0)
     assert by_text["Pupils' reading ages are low in too many schools."] == 0.0
 
@@ -440,9 +432,7 @@ def test_did_one_letter_say_the_same_compares_that_areas_letters(lib) -> None:
 
 def test_a_focused_answer_shows_a_second_sentence_that_clearly_agrees(monkeypatch) -> None:
     letters = dict(LETTERS)
-    letters["kent"] = report(
-        "Kent", "2 to 6 October 2023", "inconsistent",
-        ["Health visitors spot emerging needs early through timely reviews.",
+    letters["kent"] = kent(["Health visitors spot emerging needs early through timely reviews.",
          "Health visitors identify emerging needs early through timely reviews."],
         ["Health visitors do not spot emerging needs early through timely reviews in the north."])
     lib = tiny_library(letters)
@@ -454,8 +444,7 @@ def test_a_focused_answer_shows_a_second_sentence_that_clearly_agrees(monkeypatc
     assert any("spot emerging" in q for q in quotes) and any("identify emerging" in q for q in quotes)
     assert not any("in the north" in q for q in quotes)
     # a criticism near enough to the topic is not a second quote for praise
-    letters["kent"] = report("Kent", "2 to 6 October 2023", "inconsistent",
-                             ["Health visitors spot emerging needs early through timely reviews."],
+    letters["kent"] = kent(["Health visitors spot emerging needs early through timely reviews."],
                              ["Health visitors do not spot emerging needs early through timely reviews in the north."])
     monkeypatch.setattr("rag.sweep.SUPPORT_GAP", 0.3)
     ans = tiny_library(letters).ask(
@@ -465,17 +454,13 @@ def test_a_focused_answer_shows_a_second_sentence_that_clearly_agrees(monkeypatc
 
 def test_a_name_the_question_defines_must_be_named_by_the_sentence() -> None:
     letters = dict(LETTERS)
-    letters["kent"] = report(
-        "Kent", "2 to 6 October 2023", "inconsistent",
-        ["The designated medical officer (DMO) checks the health and care advice in every plan."],
+    letters["kent"] = kent(["The designated medical officer (DMO) checks the health and care advice in every plan."],
         ["Pupils' reading ages are low in too many schools."])
-    letters["camden"] = report(
-        "Camden", "8 to 12 July 2024", "systemic",
-        ["The designated social care officer (DSCO) checks the social care advice in every plan."],
+    letters["camden"] = camden(["The sensory support officer (SSO) checks the sensory advice in every plan."],
         ["There are not enough short breaks for families of disabled children."])
     lib = tiny_library(letters)
     # a neighbouring role is close in meaning, but it is not the role the question names
-    ans = lib.ask("which areas mention a designated social care officer (DSCO)?")
+    ans = lib.ask("which areas mention a sensory support officer (SSO)?")
     assert ans.yes_areas == ["Camden"]
     assert lib.ask("which areas mention a designated medical officer (DMO)?").yes_areas == ["Kent"]
 
@@ -499,14 +484,10 @@ def test_a_lean_word_at_the_edge_of_a_typed_topic_is_the_lean_not_the_topic() ->
 
 def test_a_word_typed_without_the_letters_hyphen_takes_their_spelling() -> None:
     letters = dict(LETTERS)
-    letters["kent"] = report(
-        "Kent", "2 to 6 October 2023", "inconsistent",
-        ["Co-production with families is strong.", "Leaders plan services through co-production."],
+    letters["kent"] = kent(["Co-production with families is strong.", "Leaders plan services through co-production."],
         ["Pupils' reading ages are low in too many schools."])
     # one letter writes it without the hyphen: the word is theirs too, but not their usual form
-    letters["camden"] = report(
-        "Camden", "8 to 12 July 2024", "systemic",
-        ["Speech and language therapy is timely and well regarded by families."],
+    letters["camden"] = camden(["Speech and language therapy is timely and well regarded by families."],
         ["There is little coproduction of the local offer."])
     lib = tiny_library(letters)
     q = lib.parse("where is coproduction with families good?")
@@ -545,7 +526,7 @@ def test_outside_a_named_place_excludes_it_but_outside_the_area_is_a_topic() -> 
     assert q.clauses[0].topic == "portage"
     q = parse_question("which areas place children outside the area?", AREAS)
     assert not q.exclude_areas and "outside the area" in q.clauses[0].topic
-    q = parse_question("how far do nurses travel to see children placed outside Kent and Camden?", AREAS)
+    q = parse_question("how far do nurses travel to see pupils schooled outside Kent and Camden?", AREAS)
     assert q.areas == ["Kent", "Camden"] and not q.exclude_areas
     assert parse_question("outside Kent, where was portage praised?", AREAS).exclude_areas == ["Kent"]
 
@@ -766,9 +747,7 @@ def test_personal_advice_and_off_topic_when_questions_abstain(lib) -> None:
 
 def test_a_label_left_in_the_text_does_not_lead_a_lookup() -> None:
     letters = dict(LETTERS)
-    letters["kent"] = report(
-        "Kent", "2 to 6 October 2023", "inconsistent",
-        ["The portage service lead visits every family within two weeks of referral."],
+    letters["kent"] = kent(["The portage service lead visits every family within two weeks of referral."],
         ["Pupils' reading ages are low in too many schools."], middle="Portage Service Lead")
     ans = tiny_library(letters).ask("who is the portage service lead in kent?")
     assert ans.citations and ans.citations[0].quote.startswith("The portage service lead visits")
@@ -793,7 +772,7 @@ def test_a_question_that_asks_for_a_figure_needs_a_sentence_that_gives_one(lib) 
     assert not lib.ask("how long do children in kent wait for wheelchair assessments?").abstained
     # a year or a key stage in a sentence is a label, not the figure asked for
     letters = dict(LETTERS)
-    letters["kent"] = report("Kent", "2 to 6 October 2023", "inconsistent", [],
+    letters["kent"] = kent([],
                              ["Pupils at key stage 2 in 2022 do not read well enough."])
     assert tiny_library(letters).ask("how many pupils in kent read well enough?").abstained
 
@@ -901,12 +880,9 @@ def test_the_frame_alone_after_a_dash_and_a_pronoun_for_the_preamble() -> None:
 
 
 def test_one_alternative_of_a_topic_named_in_full_counts_as_on_topic() -> None:
-    letters = dict(LETTERS)
-    letters["kent"] = report("Kent", "2 to 6 October 2023", "inconsistent",
-                             ["The hydrotherapy pool is used well by disabled children.",
-                              "Young people and their parents and carers feel listened to."],
-                             ["Pupils' reading ages are low in too many schools."])
-    lib = tiny_library(letters)
+    lib = tiny_library({**LETTERS, "kent": kent(["The hydrotherapy pool is used well by disabled children.",
+                                                 "Young people and their parents and carers feel listened to."],
+                                                ["Pupils' reading ages are low in too many schools."])})
     si = lib.sentence_index
     pool = next(k for k in range(len(si)) if "hydrotherapy" in si.text(k))
     scattered = next(k for k in range(len(si)) if si.text(k).startswith("Young people and their parents"))
@@ -928,7 +904,7 @@ def test_frame_verbs_a_council_as_object_and_a_contrast_are_read_apart_from_the_
     assert topics("which areas had reports saying portage staff were helpful") == ["portage staff were helpful"]
     assert topics("which reports found that portage waits were long") == ["portage waits were long"]
     # a council the topic is about stays; a council that only frames the question goes
-    assert topics("where did emails to the council go unanswered") == ["emails to the council go unanswered"]
+    assert topics("where did complaints to the council go unanswered") == ["complaints to the council go unanswered"]
     assert topics("where was the council's portage service praised") == ["portage service"]
     # what the topic is contrasted with is not the topic
     assert topics("where is portage run by a charity rather than by the council") == ["portage run by a charity"]
@@ -959,8 +935,7 @@ def test_a_unit_at_the_end_asks_where_and_yrs_is_years() -> None:
 def test_a_strong_bm25_passage_lifts_its_sentences_that_share_the_topics_words() -> None:
     from rag.relevance import BM25_BONUS
     letters = dict(LETTERS)
-    letters["camden"] = report("Camden", "8 to 12 July 2024", "systemic",
-                               ["Wheelchair assessments are timely and well regarded."],
+    letters["camden"] = camden(["Wheelchair assessments are timely and well regarded."],
                                ["There are not enough short breaks for families of disabled children."])
     lib = tiny_library(letters)
     si = lib.sentence_index
