@@ -72,7 +72,8 @@ _REVISIT_RE = re.compile(r"\brevisit|\bre-?inspect(?:ed|ion)\b", re.I)
 _LATEST_RE = re.compile(r"\b(?:latest|most\s+recent|newest|current|last)\s+(?:full\s+)?"
                         r"(?:report|letter|inspection|document|visit)s?\b|\b(?:latest|most\s+recent)\s+one", re.I)
 _EXCLUDE_RE = re.compile(r"\((?:\s*(?:but\s+)?not|\s*minus|\s*without)\s+|\b(?:apart\s+from|except(?:\s+for)?|other\s+than|excluding|excl\.?|exc\.?|not\s+including|"
-                         r"besides|aside\s+from|leaving\s+out|ignoring|but\s+not)\s+", re.I)
+                         r"besides?|aside\s+from|leav(?:ing|e)\s+out|ignor(?:ing|e)|but\s+not|not\s+counting|discounting|"
+                         r"save\s+for)\s+", re.I)
 
 # The grammar's own words, for the spelling corrector (rag/library.py): a slip in one of
 # them ("wich", "critcised") must become the frame word, not the nearest word of the letters.
@@ -380,9 +381,10 @@ _ADVICE_RE = re.compile(r"^\W*(?:(?:and|so|ok|but)\s+)?(?:how\s+(?:do|can|should
 _SHORTHAND = {"abt": "about", "bout": "about", "wat": "what", "wot": "what", "gd": "good", "w/": "with",
               "w/o": "without", "thru": "through", "b4": "before", "crit'd": "criticised", "critd": "criticised",
               "crit'ed": "criticised", "crited": "criticised", "probs": "problems", "prob": "problem",
-              "yrs": "years", "yr": "year", "mths": "months"}
-_SHORTHAND_RE = re.compile(r"(?<![\w/'&])(?:abt|bout|wat|wot|gd|w/o|w/|thru|b4|crit'?e?d|probs?|yrs?|mths)(?![\w/'&])",
-                           re.I)
+              "yrs": "years", "yr": "year", "mths": "months", "re": "about", "ppl": "people"}
+# "re" is a preposition only between words ("concerns re transport"), never "re-assessment".
+_SHORTHAND_RE = re.compile(r"(?<![\w/'&])(?:abt|bout|wat|wot|gd|w/o|w/|thru|b4|crit'?e?d|probs?|yrs?|mths|ppl|"
+                           r"(?<=\w\s)(?<!\bfor\s)(?<!\bthe\s)(?<!\band\s)(?<!\bof\s)(?<!\bto\s)(?<!\bin\s)(?<!\bon\s)(?<!\ban\s)(?<!\ba\s)re(?=\s+\w))(?![\w/'&-])", re.I)
 _BARE_FRAME_RE = re.compile(r"^\s*(?:(?:ok|okay|so|and|right|well|hmm|but)\s+)*(?:what|how(?:\s+many)?)?\s*(?:did|does|do|was|were|is|are|has|have)?\s*(?:the\s+)?"
                             r"(?:(?:send|local\s+area|area|joint)\s+)?(?:inspectors?|inspection|report|letter|revisit)?\s*"
                             r"(?:find|found|say|said|conclude[ds]?|report(?:ed)?|show(?:ed)?|think|judge[ds]?|"

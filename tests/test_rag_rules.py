@@ -955,3 +955,18 @@ def test_a_strong_bm25_passage_lifts_its_sentences_that_share_the_topics_words()
             and not any(w in si.text(k).lower() for w in ("wheelchair", "assessment"))]
     for k in same:
         assert lifted[k] == plain[k]
+
+
+def test_more_ways_to_leave_an_area_out_and_chat_shorthand_for_about_and_people() -> None:
+    for text in ("portage problems, not counting kent", "portage problems - ignore kent",
+                 "which areas beside kent had portage problems?", "portage problems, discounting kent",
+                 "portage problems save for kent"):
+        q = parse_question(text, AREAS)
+        assert q.exclude_areas == ["Kent"] and not q.areas and q.intent == "set", text
+        assert q.clauses[0].topic == "portage", text
+    # "re" between words is "about"; after a preposition or article it is a typo of "re-"
+    q = parse_question("concerns re school transport", AREAS)
+    assert q.intent == "set" and [(c.topic, c.polarity) for c in q.clauses] == [("school transport", -1)]
+    assert parse_question("which areas were criticised for re assessments?", AREAS).clauses[0].topic == "re assessments"
+    assert parse_question("re-assessment delays - which areas", AREAS).clauses[0].topic.startswith("re-assessment")
+    assert "young people" in parse_question("young ppl not heard - which areas", AREAS).clauses[0].topic
