@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag.compose import CitationBook, letter_label
+from rag.direction import direction, opposite_direction
 from rag.glossary import harvest
 from rag.question import Clause, Query
 from rag.relevance import BM25_BONUS, FLOOR, Calibrated
@@ -52,6 +53,8 @@ class ClauseCheck:
     cal: Calibrated
     polarity: int  # effective polarity after negation: -1 criticism, +1 praise, 0 any
     weak: bool = False  # the lean was read from the clause's words, and only faintly
+    against: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    """Sentences stating the opposite direction of the topic's comparison (rag/direction.py)."""
 
 
 @dataclass
@@ -111,6 +114,12 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
         # The question defines a name ("a sensory support officer (SSO)"): a sentence
         # is on topic only if it names that thing, however close a neighbouring role reads.
         scores = np.where(si.naming(named), scores, np.minimum(scores, FLOOR - 0.01))
+    against = np.zeros(0, np.int64)
+    if direction(c.topic):
+        # "attendance above the national average": a sentence saying it is below says the
+        # opposite, however close it reads
+        cand = np.nonzero(scores >= FLOOR)[0]
+        against = cand[opposite_direction(c.topic, [si.text(int(k)) for k in cand])]
     cal = si.calibrate(scores)
     polarity = c.polarity
     weak = False
@@ -130,7 +139,7 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
         weak = bool(polarity) and abs(logit) < CLEAR_MARGIN
     if c.negated:
         polarity = -polarity if polarity else -1
-    return ClauseCheck(c, cal, polarity, weak)
+    return ClauseCheck(c, cal, polarity, weak, against)
 
 
 def judge(lib: Library, chk: ClauseCheck, letter_id: str) -> LetterVerdict:
@@ -140,6 +149,14 @@ def judge(lib: Library, chk: ClauseCheck, letter_id: str) -> LetterVerdict:
     if not len(rel):
         return LetterVerdict("not_mentioned", reason="not mentioned")
     rel = rel[np.argsort(-chk.cal.scores[rel], kind="stable")]
+    if len(chk.against):
+        # "below the national average" when asked "above": the opposite, unless a sentence
+        # going the asked way is nearly as much on topic
+        opposite = np.isin(rel, chk.against)
+        if opposite.any():
+            if opposite.all() or chk.cal.scores[rel[opposite]].max() - chk.cal.scores[rel[~opposite]].max() > MIXED_GAP:
+                return LetterVerdict("no", list(map(int, rel[opposite])), "says the opposite")
+            rel = rel[~opposite]
     if chk.polarity == 0:
         return LetterVerdict("yes", list(map(int, rel)), "mentions it")
     lean = si.lean[rel] * (-chk.polarity)

@@ -970,3 +970,22 @@ def test_more_ways_to_leave_an_area_out_and_chat_shorthand_for_about_and_people(
     assert parse_question("which areas were criticised for re assessments?", AREAS).clauses[0].topic == "re assessments"
     assert parse_question("re-assessment delays - which areas", AREAS).clauses[0].topic.startswith("re-assessment")
     assert "young people" in parse_question("young ppl not heard - which areas", AREAS).clauses[0].topic
+
+
+def test_a_sentence_going_the_other_way_of_a_comparison_says_the_opposite() -> None:
+    from rag.direction import direction, opposite_direction
+    assert direction("exclusions above the national average") == 1
+    assert direction("attainment lower than nationally") == -1
+    assert direction("higher in some schools and lower in others") == 0 == direction("exclusions")
+    assert list(opposite_direction("rates above average", ["Rates are below average.", "Rates are high.",
+                                                           "Higher than some, below others."])) == [True, False, False]
+    letters = {**LETTERS,
+               "kent": kent(["Pupils with SEND are rarely excluded."],
+                            ["The rate of permanent exclusion of pupils with SEND is below the national average."]),
+               "camden": camden(["Leaders track exclusions closely."],
+                                ["The rate of permanent exclusion of pupils with SEND is above the national average."])}
+    lib = tiny_library(letters)
+    assert lib.ask("which areas had permanent exclusion rates above the national average?").yes_areas == ["Camden"]
+    assert lib.ask("which areas had permanent exclusion rates below the national average?").yes_areas == ["Kent"]
+    # no direction asked: both speak to it
+    assert set(lib.ask("which areas mention the rate of permanent exclusion?").yes_areas) >= {"Camden", "Kent"}
