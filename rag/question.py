@@ -110,6 +110,9 @@ _OUTCOME_VERB_RE = re.compile(
     r"requir(?:ed|es|ing)|need(?:ed|s|ing)?|end(?:ed|s|ing)?(?:\s+up)?|finish(?:ed|es)?|conclud(?:ed|es)|result(?:ed|s|ing)\s+in|l(?:ed|ead|eads|eading)\s+to|issued|"
     r"(?:had\s+)?to\s+(?:produce|prepare|write|submit)|produc(?:ed|e|ing)|prepar(?:ed|e|ing))?\s*(?:a|an|the)?\s*$", re.I)
 
+_GOVERNING_VERB_RE = re.compile(r"\b(?:(?:were|was|are|is|been|be)\s+)?[a-z]{3,}(?:ed|s)\s+(?:for|in|to\s+[a-z]+)"
+                                r"(?:\s+(?:a|an|the))?\s*$|\b(?:(?:were|was|are|is|been|be)\s+)?[a-z]{3,}ed"
+                                r"\s+(?:a|an|the)\s*$", re.I)
 _WHEN_RE = re.compile(r"^\s*when\b|\bwhat\s+dates?\b|\bwhich\s+dates?\b|\bwhat\s+(?:month|year)\b", re.I)
 _WHO_LED_RE = re.compile(r"\bwho\s+(?:led|leads|was\s+the\s+lead|inspected|carried\s+out)|\blead\s+inspector\b|"
                          r"\b(?:which|what)\s+inspectors?\s+(?:led|leads|was\s+in\s+charge)", re.I)
@@ -718,7 +721,13 @@ def _strip_outcome(work: str, a: int, b: int) -> str:
     """Remove the outcome phrase and the verb frame that carries it ("were judged to have")."""
     before = work[:a]
     verb = _OUTCOME_VERB_RE.search(before)
-    if verb and verb.group().strip():
+    other = _GOVERNING_VERB_RE.search(before)
+    if other and not (verb and verb.group().strip() and verb.start() <= other.start()):
+        # any other verb that governs the outcome ("asked for a", "called for a", "ordered to
+        # write a", "triggered a"): a word in -ed/-s with its particle or article, right
+        # before the outcome phrase
+        before = before[: other.start()]
+    elif verb and verb.group().strip():
         before = before[: verb.start()]
     before = re.sub(r"\b(?:judged|found|rated)\s+(?:to\s+(?:have|be)\s+)?(?:as\s+)?(?:having\s+)?$", " ", before, flags=re.I)
     before = re.sub(r"\b(?:made|make|makes|making|show(?:ed|s|ing)?)\s+$", " ", before, flags=re.I)

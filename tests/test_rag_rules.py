@@ -989,3 +989,15 @@ def test_a_sentence_going_the_other_way_of_a_comparison_says_the_opposite() -> N
     assert lib.ask("which areas had permanent exclusion rates below the national average?").yes_areas == ["Kent"]
     # no direction asked: both speak to it
     assert set(lib.ask("which areas mention the rate of permanent exclusion?").yes_areas) >= {"Camden", "Kent"}
+
+
+def test_any_verb_governing_an_outcome_is_frame_not_topic() -> None:
+    def read(text):
+        q = parse_question(text, AREAS)
+        return q.outcome, [c.topic for c in q.clauses if c.topic]
+    for text in ("how many letters asked for a written statement of action?", "which inspections called for a WSOA?",
+                 "which areas were ordered to write a written statement of action?", "which areas triggered a wsoa"):
+        assert read(text) == ("wsoa_required", []), text
+    # a verb of the topic stays with it
+    assert read("which areas whose plans were delayed had systemic failings") == ("systemic", ["whose plans were delayed"])
+    assert read("which areas with poor portage were asked for a WSOA")[1] == ["with poor portage"]
