@@ -904,6 +904,10 @@ def _clause(raw: str) -> Clause:
         topic = _TAIL_RE.sub(" ", topic).strip()
         if topic == before:
             break
+    # "areas with poor X had ...", "areas whose X were poor ...", "areas that had poor X got
+    # ...": the relative frame around the topic once the outcome is out
+    topic = re.sub(r"^\s*(?:with|whose|that(?=\s+(?:were|was|is|are|had|have|has|did|got|get)\b))\s+", " ", topic,
+                   flags=re.I)
     topic = re.sub(r"^\s*(?:(?:were|was|is|are|had|have|has|did|do|does|been|be|being|get|got)\s+)+", " ", topic, flags=re.I)
     topic = re.sub(r"\s+", " ", topic).strip(" ,;:-–—?.!'\"")
     m = _NOT_A_PROBLEM_RE.search(topic)

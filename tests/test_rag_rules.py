@@ -1001,3 +1001,14 @@ def test_any_verb_governing_an_outcome_is_frame_not_topic() -> None:
     # a verb of the topic stays with it
     assert read("which areas whose plans were delayed had systemic failings") == ("systemic", ["whose plans were delayed"])
     assert read("which areas with poor portage were asked for a WSOA")[1] == ["with poor portage"]
+
+
+def test_a_topic_before_the_outcome_loses_its_relative_frame() -> None:
+    def read(text):
+        q = parse_question(text, AREAS)
+        return q.outcome, [(c.topic, c.polarity) for c in q.clauses if c.topic]
+    assert read("which areas with poor portage had systemic failings") == ("systemic", [("portage", -1)])
+    assert read("which areas whose portage was poor had inconsistent outcomes") == ("inconsistent", [("portage", -1)])
+    assert read("which areas that had poor portage got a wsoa") == ("wsoa_required", [("portage", -1)])
+    # "with" inside a topic stays
+    assert read("which areas were praised for work with health visitors")[1] == [("work with health visitors", 1)]
