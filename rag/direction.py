@@ -18,12 +18,15 @@ __all__ = ["direction", "opposite_direction"]
 
 # "more"/"less" are left out: they qualify too many other things ("more support", "less
 # well") to mark a comparison on their own.
+# English fixed compounds that use a comparative as a name, not a comparison.
+_NAMES = re.compile(r"\bhigher\s+education\b|\bgreater\s+(?:manchester|london)\b", re.I)
 _UP = re.compile(r"\b(?:above|higher|greater|exceed(?:s|ed|ing)?)\b", re.I)
 _DOWN = re.compile(r"\b(?:below|lower|fewer|smaller|beneath)\b", re.I)
 
 
 def direction(text: str) -> int:
     """+1 when ``text`` compares upwards only, -1 downwards only, 0 neither or both."""
+    text = _NAMES.sub(" ", text)
     up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
     return int(up) - int(down)
 

@@ -977,6 +977,7 @@ def test_a_sentence_going_the_other_way_of_a_comparison_says_the_opposite() -> N
     assert direction("exclusions above the national average") == 1
     assert direction("attainment lower than nationally") == -1
     assert direction("higher in some schools and lower in others") == 0 == direction("exclusions")
+    assert direction("young people going on to higher education") == 0
     assert list(opposite_direction("rates above average", ["Rates are below average.", "Rates are high.",
                                                            "Higher than some, below others."])) == [True, False, False]
     letters = {**LETTERS,
