@@ -14,12 +14,12 @@ import re
 
 import numpy as np
 
-__all__ = ["direction", "opposite_direction"]
+__all__ = ["direction", "directions"]
 
-# "more"/"less" are left out: they qualify too many other things ("more support", "less
-# well") to mark a comparison on their own.
 # English fixed compounds that use a comparative as a name, not a comparison.
 _NAMES = re.compile(r"\bhigher\s+education\b|\bgreater\s+(?:manchester|london)\b", re.I)
+# "more"/"less" are left out: they qualify too many other things ("more support", "less
+# well") to mark a comparison on their own.
 _UP = re.compile(r"\b(?:above|higher|greater|exceed(?:s|ed|ing)?)\b", re.I)
 _DOWN = re.compile(r"\b(?:below|lower|fewer|smaller|beneath)\b", re.I)
 
@@ -31,10 +31,6 @@ def direction(text: str) -> int:
     return int(up) - int(down)
 
 
-def opposite_direction(topic: str, sentences: list[str]) -> np.ndarray:
-    """Which sentences state only the direction opposite to the topic's (all False when the
-    topic takes none)."""
-    d = direction(topic)
-    if not d:
-        return np.zeros(len(sentences), dtype=bool)
-    return np.array([direction(s) == -d for s in sentences], dtype=bool)
+def directions(sentences: list[str]) -> np.ndarray:
+    """``direction`` of each sentence."""
+    return np.array([direction(s) for s in sentences], dtype=np.int8)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag.compose import CitationBook, letter_label
-from rag.direction import direction, opposite_direction
+from rag.direction import direction, directions
 from rag.glossary import harvest
 from rag.question import Clause, Query
 from rag.relevance import BM25_BONUS, FLOOR, Calibrated
@@ -54,7 +54,9 @@ class ClauseCheck:
     polarity: int  # effective polarity after negation: -1 criticism, +1 praise, 0 any
     weak: bool = False  # the lean was read from the clause's words, and only faintly
     against: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    """Sentences stating the opposite direction of the topic's comparison (rag/direction.py)."""
+    """Sentences stating only the opposite direction of the topic's comparison (rag/direction.py)."""
+    along: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    """... and only the topic's own direction."""
 
 
 @dataclass
@@ -114,12 +116,14 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
         # The question defines a name ("a sensory support officer (SSO)"): a sentence
         # is on topic only if it names that thing, however close a neighbouring role reads.
         scores = np.where(si.naming(named), scores, np.minimum(scores, FLOOR - 0.01))
-    against = np.zeros(0, np.int64)
-    if direction(c.topic):
+    against = along = np.zeros(0, np.int64)
+    d = direction(c.topic)
+    if d:
         # "attendance above the national average": a sentence saying it is below says the
         # opposite, however close it reads
         cand = np.nonzero(scores >= FLOOR)[0]
-        against = cand[opposite_direction(c.topic, [si.text(int(k)) for k in cand])]
+        dirs = directions([si.text(int(k)) for k in cand])
+        against, along = cand[dirs == -d], cand[dirs == d]
     cal = si.calibrate(scores)
     polarity = c.polarity
     weak = False
@@ -139,7 +143,7 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
         weak = bool(polarity) and abs(logit) < CLEAR_MARGIN
     if c.negated:
         polarity = -polarity if polarity else -1
-    return ClauseCheck(c, cal, polarity, weak, against)
+    return ClauseCheck(c, cal, polarity, weak, against, along)
 
 
 def judge(lib: Library, chk: ClauseCheck, letter_id: str) -> LetterVerdict:
@@ -149,14 +153,18 @@ def judge(lib: Library, chk: ClauseCheck, letter_id: str) -> LetterVerdict:
     if not len(rel):
         return LetterVerdict("not_mentioned", reason="not mentioned")
     rel = rel[np.argsort(-chk.cal.scores[rel], kind="stable")]
-    if len(chk.against):
+    if len(chk.against) or len(chk.along):
         # "below the national average" when asked "above": the opposite, unless a sentence
-        # going the asked way is nearly as much on topic
-        opposite = np.isin(rel, chk.against)
+        # not going that way is nearly as much on topic. Asked "not above", the other way round:
+        # "below" is the answer and "above" the opposite.
+        wrong, right = (chk.along, chk.against) if chk.clause.negated else (chk.against, chk.along)
+        opposite = np.isin(rel, wrong)
         if opposite.any():
             if opposite.all() or chk.cal.scores[rel[opposite]].max() - chk.cal.scores[rel[~opposite]].max() > MIXED_GAP:
                 return LetterVerdict("no", list(map(int, rel[opposite])), "says the opposite")
             rel = rel[~opposite]
+        if chk.clause.negated and np.isin(rel, right).any():
+            return LetterVerdict("yes", list(map(int, rel[np.isin(rel, right)])), "says so")
     if chk.polarity == 0:
         return LetterVerdict("yes", list(map(int, rel)), "mentions it")
     lean = si.lean[rel] * (-chk.polarity)

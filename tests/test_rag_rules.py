@@ -973,13 +973,13 @@ def test_more_ways_to_leave_an_area_out_and_chat_shorthand_for_about_and_people(
 
 
 def test_a_sentence_going_the_other_way_of_a_comparison_says_the_opposite() -> None:
-    from rag.direction import direction, opposite_direction
+    from rag.direction import direction, directions
     assert direction("exclusions above the national average") == 1
     assert direction("attainment lower than nationally") == -1
     assert direction("higher in some schools and lower in others") == 0 == direction("exclusions")
     assert direction("young people going on to higher education") == 0
-    assert list(opposite_direction("rates above average", ["Rates are below average.", "Rates are high.",
-                                                           "Higher than some, below others."])) == [True, False, False]
+    assert list(directions(["Rates are below average.", "Rates are high.", "Higher than some, below others.",
+                            "Rates exceed the average."])) == [-1, 0, 0, 1]
     letters = {**LETTERS,
                "kent": kent(["Pupils with SEND are rarely excluded."],
                             ["The rate of permanent exclusion of pupils with SEND is below the national average."]),
@@ -988,6 +988,8 @@ def test_a_sentence_going_the_other_way_of_a_comparison_says_the_opposite() -> N
     lib = tiny_library(letters)
     assert lib.ask("which areas had permanent exclusion rates above the national average?").yes_areas == ["Camden"]
     assert lib.ask("which areas had permanent exclusion rates below the national average?").yes_areas == ["Kent"]
+    # asked the negation, the other way is the answer
+    assert lib.ask("which areas did not have permanent exclusion rates above the national average?").yes_areas == ["Kent"]
     # no direction asked: both speak to it
     assert set(lib.ask("which areas mention the rate of permanent exclusion?").yes_areas) >= {"Camden", "Kent"}
 
