@@ -23,7 +23,7 @@ from rag.followup import resolve
 from rag.glossary import TYPED, expand, harvest, hyphenated
 from rag.lookup import compare, lookup, unknown_words
 from rag.question import FRAME_WORDS, FRAME_WORDS_3, Query, parse_question, region_scope
-from rag.relevance import SentenceIndex
+from rag.relevance import FLOOR, SentenceIndex
 from rag.search import HybridIndex, Scope
 from rag.settings import PARSER_VERSION, Settings, default_store
 from rag.stance import StanceModel
@@ -425,6 +425,12 @@ class Library:
             q.intent = "lookup"
         if q.intent in ("set", "count"):
             res = sweep(self, q, letters, book)
+            if res.checks and not res.spoken and all(chk.cal.best < FLOOR for chk in res.checks):
+                # No letter in the collection speaks to the topic at all ("cheapest school
+                # dinners"): the letters cannot answer it, which is not the same as "no area did".
+                topics = "; ".join(dict.fromkeys(chk.clause.topic for chk in res.checks))
+                return self._abstain(base, cov, f"No letter speaks to {topics}; "
+                                                f"searched {len(letters)} letters ({self._scope_label(q)}).")
             text = compose_set(q, res, self._letters, book, len(letters), self._scope_label(q))
             text = self._read_as(q) + text + f"\n\n_{cov.label().capitalize()}._"
             return Answer(**base, text=text, abstained=False, findings=tuple(res.findings),

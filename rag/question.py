@@ -370,6 +370,11 @@ _CHAT_RES: tuple[tuple[re.Pattern[str], str | None], ...] = (
     (re.compile(r"^\s*(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:see|have|get|know|find\s+out|ask|check|read|look\s+at)"
                 r"(?:\s+(?:about|if|whether))?\b", re.I), None),
 )
+# When something happened, said in passing ("in the end", "ended up", "by the end of the
+# revisit"): frame, never topic. "The end of year 11" is not one.
+_WHEN_ADVERB_RE = re.compile(r"\b(?:in|by|at)\s+the\s+end\b(?!\s+of\b)|\b(?:by|at)\s+the\s+end\s+of\s+(?:the|their|its)\s+"
+                             r"(?:re-?visits?|re-?inspections?|inspections?|visits?|process)\b|\bended\s+up\b|"
+                             r"\beventually\b|\bfinally\b|\bin\s+the\s+long\s+run\b", re.I)
 # A when-question with no place that is not about an inspection, visit, report or letter.
 _OFF_WHEN_RE = re.compile(r"^(?!.*\b(?:inspect\w*|visit\w*|revisit\w*|reports?|letters?|published|ofsted|cqc)\b)", re.I | re.S)
 # Personal advice, which inspection letters do not give: "how do I apply for ...", "can I
@@ -475,6 +480,7 @@ def parse_question(text: str, indexed_areas: list[str], *,
     work = _years(q, work, today)
     for pat, keep in _CHAT_RES:  # "hi, ...", "can you tell me ...", "I'm a parent in X, ...", "... thanks"
         work = pat.sub(lambda m, keep=keep: " " + (m.group(keep) or "") + " " if keep else " ", work)
+    work = _WHEN_ADVERB_RE.sub(" ", work)
     if _JOINT_RE.search(work):
         q.framework = "joint_2016"
         work = _JOINT_RE.sub(" inspections ", work)  # the unit stays: "which joint inspections ..."

@@ -73,6 +73,8 @@ class SweepResult:
     opposite: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # letter id -> spans saying the opposite
     unclear: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # ... on topic, no clear lean
     checks: list[ClauseCheck] = field(default_factory=list)
+    spoken: bool = False
+    """Some letter judged has a sentence on the topic of some clause (whatever its lean)."""
 
 
 def topic_variants(topic: str) -> list[str]:
@@ -233,7 +235,9 @@ def sweep(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -> 
             if ns:
                 res.best[lt.id] = ns[0]
             continue
-        v = _combine([judge(lib, chk, lt.id) for chk in checks], q.combine)
+        verdicts = [judge(lib, chk, lt.id) for chk in checks]
+        res.spoken = res.spoken or any(x.sentences or x.verdict != "not_mentioned" for x in verdicts)
+        v = _combine(verdicts, q.combine)
         ns: list[int] = []
         if v.verdict == "yes":
             if q.outcome:  # the outcome that admitted the letter is part of the answer

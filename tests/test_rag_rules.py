@@ -1015,3 +1015,26 @@ def test_a_topic_before_the_outcome_loses_its_relative_frame() -> None:
     assert read("which areas that had poor portage got a wsoa") == ("wsoa_required", [("portage", -1)])
     # "with" inside a topic stays
     assert read("which areas were praised for work with health visitors")[1] == [("work with health visitors", 1)]
+
+
+def test_a_set_question_no_letter_speaks_to_abstains_and_one_they_answer_no_to_does_not(lib) -> None:
+    a = lib.ask("which areas have the cheapest school dinners?")
+    assert a.abstained and "cheapest school dinners" in a.text and "searched 4 letters" in a.text
+    assert lib.ask("how many areas had bus strikes?").abstained
+    # spoken to, but only the other way: "none", not "cannot answer"
+    b = lib.ask("which areas were praised for short wheelchair waiting times?")
+    assert not b.abstained and b.yes_areas == []
+    assert not lib.ask("which areas had too few short breaks?").abstained
+
+
+def test_when_said_in_passing_is_frame_not_topic() -> None:
+    def read(text):
+        q = parse_question(text, AREAS)
+        return q.outcome, [c.topic for c in q.clauses if c.topic]
+    assert read("how many wsoa areas ended up making enough progress") == ("sufficient_progress", [])
+    assert read("which revisited areas eventually made sufficient progress?") == ("sufficient_progress", [])
+    assert read("which areas made sufficient progress by the end of the revisit?") == ("sufficient_progress", [])
+    assert read("in the end, which areas had long waits for portage?")[1] == ["long waits for portage"]
+    # the end of a school stage is topic
+    assert read("which areas had poor transition planning at the end of year 11?")[1] == [
+        "transition planning at the end of year 11"]
