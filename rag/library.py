@@ -60,6 +60,7 @@ class Library:
             sentence_spans, sentence_vectors = _embed_sentences(embedder, passages)
         self.sentence_index = SentenceIndex(passages, sentence_spans, sentence_vectors, stance)
         self.sentence_index.texts = self._texts
+        self.sentence_index.word_vectors = lambda words: np.vstack([self.embed(w) for w in words])
         self._acronyms: dict[str, str] | None = None
         self._abbreviations: dict[str, str] | None = None
         self._known: frozenset[str] | None = None

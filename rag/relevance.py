@@ -19,6 +19,8 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +39,9 @@ EXACT_DENSE = 0.2  # cosine a sentence holding every topic word needs to count a
 IDF_POWER = 1.0  # 2.0 (rarest word dominates) scored 0.83 vs 0.856 set F1 on the dev suites
 BM25_SHARE = 0.6  # a passage scoring this share of the best passage's BM25 for the topic is a strong match
 BM25_BONUS = 0.04  # ... and lifts its sentences that share the topic's words (0.03-0.05, share 0.5-0.7 tried)
+FAMILY_PREFIX = 5  # stems sharing this many first letters may be one word family ("absenc", "absent")
+FAMILY_COSINE = 0.6  # ... and are when the model puts their words this close (absence/absent 0.84,
+# autism/autistic 0.82, exclusion/excluded 0.62; community/communication 0.38, provide/provision 0.40)
 ALTERNATIVE_SHARE = 0.6  # lexical coverage for naming one alternative of "A or B" in full (0.5-0.8 tried)
 SECTION_WEIGHT = 1.5  # a section's own stance, in logit units, added to the learnt stance
 
@@ -85,6 +90,10 @@ class SentenceIndex:
             order.setdefault(passages[i].letter_id, []).append(k)
         self.by_letter = {lid: np.asarray(v, dtype=np.int64) for lid, v in order.items()}
         self._postings: dict[str, np.ndarray] | None = None
+        self._surface: dict[str, str] = {}  # stem -> its most used word
+        self._families: dict[str, tuple[str, ...]] = {}
+        self.word_vectors: Callable[[list[str]], np.ndarray] | None = None
+        """Unit vectors of single words (the Library sets it): word families need the model."""
         self._lock = threading.Lock()
         self.texts: dict[str, str] = {}
 
@@ -114,10 +123,15 @@ class SentenceIndex:
         with self._lock:
             if self._postings is None:
                 acc: dict[str, list[int]] = {}
+                used: Counter[tuple[str, str]] = Counter()
                 for k in range(len(self.pidx)):
-                    for s in {stem(t) for t in tokens(self.text(k))}:
+                    words = tokens(self.text(k))
+                    used.update((stem(t), t) for t in words)
+                    for s in {stem(t) for t in words}:
                         acc.setdefault(s, []).append(k)
                 self._postings = {s: np.asarray(v, dtype=np.int64) for s, v in acc.items()}
+                for (s, t), _ in sorted(used.items(), key=lambda x: -x[1]):
+                    self._surface.setdefault(s, t)
             return self._postings
 
     def spelt_out(self, full: str) -> np.ndarray:
@@ -141,6 +155,27 @@ class SentenceIndex:
             hit[self.spelt_out(full)] = True
         return hit
 
+    def family(self, word: str) -> tuple[str, ...]:
+        """Stems of the collection's words of one family with ``word`` ("absence": "absent";
+        "autism": "autistic"), which the stemmer keeps apart: they share their first
+        FAMILY_PREFIX letters and the model puts the words close. Empty without a model."""
+        s = stem(word)
+        if self.word_vectors is None or len(s) < FAMILY_PREFIX:
+            return ()
+        post = self.postings()
+        with self._lock:
+            if s in self._families:
+                return self._families[s]
+        cands = [v for v in post if v != s and v[:FAMILY_PREFIX] == s[:FAMILY_PREFIX] and v not in STOPWORDS]
+        out: tuple[str, ...] = ()
+        if cands:
+            vecs = self.word_vectors([word.lower(), *(self._surface.get(v, v) for v in cands)])
+            sims = vecs[1:] @ vecs[0]
+            out = tuple(v for v, c in zip(cands, sims, strict=True) if c >= FAMILY_COSINE)
+        with self._lock:
+            self._families[s] = out
+        return out
+
     def idf(self, s: str) -> float:
         n = len(self.pidx)
         df = len(self.postings().get(s, ()))
@@ -160,10 +195,15 @@ class SentenceIndex:
         empty = np.zeros(0, np.int64)
         hits_of: dict[str, np.ndarray] = {}
         weights: dict[str, float] = {}
+        n = len(self.pidx)
         for t in words:
             s = stem(t)
             hits = post.get(s, empty)
             idf = self.idf(s)
+            kin = self.family(t) if not len(hits) else ()
+            if kin:  # a form the letters never use ("paediatrician") is found as its family ("paediatric")
+                hits = np.unique(np.concatenate([hits, *(post[v] for v in kin)]))
+                idf = math.log((n + 1) / (len(hits) + 0.5))
             full = expansions.get(t)
             if full and any(w not in STOPWORDS for w in tokens(full)):
                 hits = np.union1d(hits, self.spelt_out(full))

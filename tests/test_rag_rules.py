@@ -1038,3 +1038,18 @@ def test_when_said_in_passing_is_frame_not_topic() -> None:
     # the end of a school stage is topic
     assert read("which areas had poor transition planning at the end of year 11?")[1] == [
         "transition planning at the end of year 11"]
+
+
+def test_a_word_form_the_letters_never_use_is_found_by_its_family() -> None:
+    letters = {**LETTERS,
+               "kent": kent(["Leaders know their community well."],
+                            ["Autistic children wait too long for an assessment."]),
+               "camden": camden(["Communication with families is clear."],
+                                ["Some reviews are late."])}
+    lib = tiny_library(letters)
+    si = lib.sentence_index
+    hits = [si.text(int(k)) for k in np.nonzero(si.lexical("autism") > 0)[0]]
+    assert hits == ["Autistic children wait too long for an assessment."]
+    # a word the letters use is matched as itself only; a prefix alone makes no family
+    assert si.family("communities") == () or "communic" not in si.family("communities")
+    assert not any("Communication" in si.text(int(k)) for k in np.nonzero(si.lexical("communities") > 0)[0])
