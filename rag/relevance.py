@@ -123,15 +123,10 @@ class SentenceIndex:
         with self._lock:
             if self._postings is None:
                 acc: dict[str, list[int]] = {}
-                used: Counter[tuple[str, str]] = Counter()
                 for k in range(len(self.pidx)):
-                    words = tokens(self.text(k))
-                    used.update((stem(t), t) for t in words)
-                    for s in {stem(t) for t in words}:
+                    for s in {stem(t) for t in tokens(self.text(k))}:
                         acc.setdefault(s, []).append(k)
                 self._postings = {s: np.asarray(v, dtype=np.int64) for s, v in acc.items()}
-                for (s, t), _ in sorted(used.items(), key=lambda x: -x[1]):
-                    self._surface.setdefault(s, t)
             return self._postings
 
     def spelt_out(self, full: str) -> np.ndarray:
@@ -169,12 +164,23 @@ class SentenceIndex:
         cands = [v for v in post if v != s and v[:FAMILY_PREFIX] == s[:FAMILY_PREFIX] and v not in STOPWORDS]
         out: tuple[str, ...] = ()
         if cands:
-            vecs = self.word_vectors([word.lower(), *(self._surface.get(v, v) for v in cands)])
+            vecs = self.word_vectors([word.lower(), *(self.surface(v) for v in cands)])
             sims = vecs[1:] @ vecs[0]
             out = tuple(v for v, c in zip(cands, sims, strict=True) if c >= FAMILY_COSINE)
         with self._lock:
             self._families[s] = out
         return out
+
+    def surface(self, s: str) -> str:
+        """The word the letters use most for stem ``s`` (the stem itself if none)."""
+        with self._lock:
+            if s in self._surface:
+                return self._surface[s]
+        used = Counter(t for k in self.postings().get(s, ()) for t in tokens(self.text(int(k))) if stem(t) == s)
+        word = used.most_common(1)[0][0] if used else s
+        with self._lock:
+            self._surface[s] = word
+        return word
 
     def idf(self, s: str) -> float:
         n = len(self.pidx)
