@@ -103,6 +103,16 @@ def is_topic(lib: Library, q: Query, c: Clause) -> bool:
     return not q.outcome or lib.sentence_index.distinctive(lib.expand(c.topic))
 
 
+def clause_stance(lib: Library, text: str) -> float:
+    """The learnt stance of a question's clause: as typed, or read in the letters' own
+    register ("Inspectors found long waits for X."), whichever is clearer. The stance model
+    learnt from letter sentences; a bare fragment ("long waits for X?") can read close to
+    its topic's usual lean, while a clause that leans reads so at least one way."""
+    bare = text.strip().rstrip("?.! ").strip()
+    typed, framed = lib.stance_of(text), lib.stance_of(f"Inspectors found {bare}.")
+    return typed if abs(typed) >= abs(framed) else framed
+
+
 def check_clause(lib: Library, c: Clause) -> ClauseCheck:
     si = lib.sentence_index
     raw = topic_variants(c.topic)
@@ -134,13 +144,13 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
         # clearly leans one way; a plain clause takes any clear lean.
         margin = NEGATED_MARGIN if c.negated else POLARITY_MARGIN
         text = lib.expand(c.text or c.topic)
-        logit = lib.stance_of(text)
+        logit = clause_stance(lib, text)
         inner = _INNER_NEGATOR_RE.search(text)
         if inner and not c.negated:
             # "pupils did not get a quick assessment": what the negation does to the stance
             # (the clause against itself without it) is the lean asked for, free of the
             # topic's usual lean ("a quick assessment" reads favourable whatever is said of it).
-            logit = logit - lib.stance_of(text[: inner.start()] + " " + text[inner.end():])
+            logit = logit - clause_stance(lib, text[: inner.start()] + " " + text[inner.end():])
         polarity = 0 if abs(logit) < margin else (-1 if logit > 0 else 1)
         weak = bool(polarity) and abs(logit) < CLEAR_MARGIN
     if c.negated:

@@ -1053,3 +1053,23 @@ def test_a_word_form_the_letters_never_use_is_found_by_its_family() -> None:
     # a word the letters use is matched as itself only; a prefix alone makes no family
     assert si.family("communities") == () or "communic" not in si.family("communities")
     assert not any("Communication" in si.text(int(k)) for k in np.nonzero(si.lexical("communities") > 0)[0])
+
+
+def test_a_clause_lean_is_read_as_typed_or_in_the_letters_register_whichever_is_clearer() -> None:
+    from rag.sweep import clause_stance
+
+    class Reads:  # the stance model's reading of each text, for the logic alone
+        def __init__(self, table):
+            self.table = table
+
+        def stance_of(self, text):
+            return self.table[text]
+    typed, framed = "long waits for X?", "Inspectors found long waits for X."
+    assert clause_stance(Reads({typed: -0.1, framed: 0.7}), typed) == 0.7
+    assert clause_stance(Reads({typed: 1.2, framed: 0.3}), typed) == 1.2
+    assert clause_stance(Reads({typed: 0.2, framed: -0.3}), typed) == -0.3
+    # the real model: a fragment that reads as its topic's usual lean as typed asks for
+    # criticism once read as a finding, so a letter praising the service is not listed
+    lib = tiny_library(learnt_stance=True)
+    got = yes(lib, "which areas had long waits for speech and language therapy?")
+    assert "Camden" not in got and "Salford" in got
