@@ -426,7 +426,7 @@ class Library:
             q.intent = "lookup"
         if q.intent in ("set", "count"):
             res = sweep(self, q, letters, book)
-            if res.checks and not res.spoken and all(chk.cal.best < FLOOR for chk in res.checks):
+            if res.checks and all(chk.cal.best < FLOOR for chk in res.checks):
                 # No letter in the collection speaks to the topic at all ("cheapest school
                 # dinners"): the letters cannot answer it, which is not the same as "no area did".
                 topics = "; ".join(dict.fromkeys(chk.clause.topic for chk in res.checks))

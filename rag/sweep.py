@@ -73,8 +73,6 @@ class SweepResult:
     opposite: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # letter id -> spans saying the opposite
     unclear: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # ... on topic, no clear lean
     checks: list[ClauseCheck] = field(default_factory=list)
-    spoken: bool = False
-    """Some letter judged has a sentence on the topic of some clause (whatever its lean)."""
 
 
 def topic_variants(topic: str) -> list[str]:
@@ -103,14 +101,17 @@ def is_topic(lib: Library, q: Query, c: Clause) -> bool:
     return not q.outcome or lib.sentence_index.distinctive(lib.expand(c.topic))
 
 
-def clause_stance(lib: Library, text: str) -> float:
-    """The learnt stance of a question's clause: as typed, or read in the letters' own
-    register ("Inspectors found long waits for X."), whichever is clearer. The stance model
-    learnt from letter sentences; a bare fragment ("long waits for X?") can read close to
-    its topic's usual lean, while a clause that leans reads so at least one way."""
-    bare = text.strip().rstrip("?.! ").strip()
-    typed, framed = lib.stance_of(text), lib.stance_of(f"Inspectors found {bare}.")
-    return typed if abs(typed) >= abs(framed) else framed
+def clause_stance(lib: Library, text: str, without: str | None = None) -> float:
+    """The learnt stance of a question's clause (less that of ``without``, the clause with
+    its negator taken out): as typed, or read in the letters' own register ("Inspectors
+    found long waits for X."), whichever is clearer. The stance model learnt from letter
+    sentences; a bare fragment ("long waits for X?") can read close to its topic's usual
+    lean, while a clause that leans reads so at least one way."""
+    def reads(t: str) -> np.ndarray:
+        bare = t.strip().rstrip("?.! ").strip()
+        return np.array([lib.stance_of(t), lib.stance_of(f"Inspectors found {bare}.")])
+    both = reads(text) - (reads(without) if without is not None else 0.0)
+    return float(both[int(np.argmax(np.abs(both)))])
 
 
 def check_clause(lib: Library, c: Clause) -> ClauseCheck:
@@ -144,13 +145,14 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
         # clearly leans one way; a plain clause takes any clear lean.
         margin = NEGATED_MARGIN if c.negated else POLARITY_MARGIN
         text = lib.expand(c.text or c.topic)
-        logit = clause_stance(lib, text)
         inner = _INNER_NEGATOR_RE.search(text)
         if inner and not c.negated:
             # "pupils did not get a quick assessment": what the negation does to the stance
             # (the clause against itself without it) is the lean asked for, free of the
             # topic's usual lean ("a quick assessment" reads favourable whatever is said of it).
-            logit = logit - clause_stance(lib, text[: inner.start()] + " " + text[inner.end():])
+            logit = clause_stance(lib, text, text[: inner.start()] + " " + text[inner.end():])
+        else:
+            logit = clause_stance(lib, text)
         polarity = 0 if abs(logit) < margin else (-1 if logit > 0 else 1)
         weak = bool(polarity) and abs(logit) < CLEAR_MARGIN
     if c.negated:
@@ -245,9 +247,7 @@ def sweep(lib: Library, q: Query, letters: list[Letter], book: CitationBook) -> 
             if ns:
                 res.best[lt.id] = ns[0]
             continue
-        verdicts = [judge(lib, chk, lt.id) for chk in checks]
-        res.spoken = res.spoken or any(x.sentences or x.verdict != "not_mentioned" for x in verdicts)
-        v = _combine(verdicts, q.combine)
+        v = _combine([judge(lib, chk, lt.id) for chk in checks], q.combine)
         ns: list[int] = []
         if v.verdict == "yes":
             if q.outcome:  # the outcome that admitted the letter is part of the answer
