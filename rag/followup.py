@@ -224,12 +224,28 @@ def _rescope(q: Query, prev: Query, question: str) -> Query:
         for c in out.clauses:
             c.polarity, c.explicit, c.negated = judged[0].polarity, True, False
         out.intent = "set"  # a yes/no per letter, with what each letter says
+    said = _asks_what_was_said(q) and not judged and len(out.areas) == 1 and out.intent in ("set", "count")
+    if said:  # "what did Kent's 2021 letter say about that?": what that letter says on the topic
+        out.intent = "lookup"
     out.read_as = f"{out.asked} ({_scope_words(out) or 'all letters'})"
+    if said:
+        out.read_as += " — what the letter says on it"
     if out.intent == "compare" and prev.intent != "compare":
         out.read_as += " — its letters side by side"
     if judged:
         out.read_as += " — asking whether it was " + ("criticised" if judged[0].polarity < 0 else "praised")
     return out
+
+
+def _asks_what_was_said(q: Query) -> bool:
+    """A question of its own whose only topic is a pronoun for the last one ("what did the
+    2019 letter say about that?", "and what did Kent say about it?"): it asks what a letter
+    says on that topic, not the last question's yes/no. A bare new scope ("and Kent?") has
+    no pronoun; "was that a problem in Kent?" asks for a lean (handled by the caller)."""
+    if q.intent != "lookup":
+        return False
+    topics = [c.topic for c in q.clauses if c.topic.strip()]
+    return (bool(topics) and all(_pronoun_only(t) for t in topics)) or (not topics and q.anaphora)
 
 
 def _narrow(lib: Library, q: Query, prev: Query, *, count_only: bool) -> tuple[Query, str]:

@@ -466,6 +466,8 @@ class Library:
 
     def _abstain(self, base: dict[str, Any], cov: Coverage, why: str) -> Answer:
         text = why if why == REPHRASE else f"{CANNOT_ANSWER} {why}"
+        if base.get("read_as"):  # a follow-up says how it was read, answered or not
+            text = f"_Read as: {base['read_as']}_\n\n{text}"
         return Answer(**base, text=text, abstained=True, findings=(), citations=(), coverage=cov)
 
     def _scope_label(self, q: Query) -> str:

@@ -430,6 +430,22 @@ def test_did_one_letter_say_the_same_compares_that_areas_letters(lib) -> None:
     assert plain.intent == "set"
 
 
+def test_what_did_one_letter_say_about_that_quotes_it_on_the_last_topic(lib) -> None:
+    # "what did X's letter say about that?" after a set question asks what that letter says
+    # on the topic (a quote), not the set question's yes/no for it.
+    history = ["which areas had too few short breaks?"]
+    for follow_up in ("what did salford's 2024 letter say about that?", "and what did camden say about it?"):
+        ans = lib.ask(follow_up, history=history)
+        assert ans.intent == "lookup", follow_up
+        assert "what the letter says" in ans.read_as and ans.citations, follow_up
+    ans = lib.ask("what did salford's 2024 letter say about that?", history=history)
+    assert "Short breaks are now plentiful" in ans.text  # the letter's own words, though it praises them
+    # the same follow-up with nothing in that letter on the topic says how it was read
+    none = lib.ask("what did salford's 2023 letter say about that?",
+                   history=["which areas were praised for their wheelchair assessments?"])
+    assert none.abstained and "Read as:" in none.text
+
+
 def test_a_focused_answer_shows_a_second_sentence_that_clearly_agrees(monkeypatch) -> None:
     letters = dict(LETTERS)
     letters["kent"] = kent(["Health visitors spot emerging needs early through timely reviews.",
