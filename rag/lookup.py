@@ -48,6 +48,8 @@ _FIGURE = {
                         r"twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
                         r"half|third|quarter|dozen)\b", re.I),
     "money": re.compile(r"£|\bpounds?\b|\b(?:million|billion)\b", re.I),
+    "clock": re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\b(?:noon|midday|"
+                        r"midnight|o'clock|mornings?|afternoons?|evenings?|weekends?)\b", re.I),
 }
 # ... a year, a key stage, a school year or an age is a label, not the figure asked for.
 _LABEL_NUMBER_RE = re.compile(r"\b(?:19|20)\d\d\b|\bkey\s+stages?\s+\d+|\byears?\s+\d+\b|"

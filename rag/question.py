@@ -130,6 +130,7 @@ _FIGURE_RE = re.compile(r"\bhow\s+many\b|\bwhat\s+(?:share|proportion|percentage
                         r"pays|paid|budget|budgets|salary|salaries|price|fee|fees|money|worth|charge|charges|"
                         r"funding|grant)\b)|£", re.I)
 _MONEY_RE = re.compile(r"\bhow\s+much\b|£|\b(?:budget|salary|salaries|price|fee|fees|cost|costs)\b", re.I)
+_CLOCK_RE = re.compile(r"\b(?:(?:at\s+)?what\s+times?|opening\s+(?:hours|times))\b", re.I)  # asks for a time of day
 
 # Question negation: a negator on the clause's verb ("did not", "weren't", "NOT found").
 _NEGATION_RE = re.compile(r"^\s*(?:(?:did|do|does|were|was|are|is|have|has|had|could|can|would)\s*"
@@ -436,7 +437,7 @@ class Query:
     asks_next: bool = False
     asks_outcome: bool = False
     asks_number: bool = False
-    asks_figure: str = ""  # the answer must be a figure: "count" (a number or share) | "money" | ""
+    asks_figure: str = ""  # the answer must be a figure: "count" (a number or share) | "money" | "clock" | ""
     wordless: bool = False
     anaphora: bool = False  # "those", "them", "that", "there": needs the conversation
     read_as: str = ""  # how a follow-up was read ("" for a standalone question)
@@ -517,6 +518,8 @@ def parse_question(text: str, indexed_areas: list[str], *,
     if _FIGURE_RE.search(text):
         q.asks_figure = "money" if _MONEY_RE.search(text) and not re.search(r"\bhow\s+many\b", text, re.I) \
             else "count"
+    elif _CLOCK_RE.search(text):
+        q.asks_figure = "clock"
     q.advice = bool(_ADVICE_RE.search(text))
     if q.asks_when and not q.areas and not q.regions and _OFF_WHEN_RE.search(text):
         q.asks_when = False  # "when is the next general election": not a question about an inspection

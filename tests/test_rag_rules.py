@@ -802,6 +802,20 @@ def test_figure_questions_read_from_their_frame() -> None:
     assert fig("how much did camden spend on short breaks") == "money"
     assert fig("how much progress has kent made?") == ""
     assert fig("how long do children wait in kent?") == ""
+    assert fig("what time does the kent forum meet?") == "clock"
+    assert fig("when does the kent forum meet?") == ""
+
+
+def test_a_question_asking_for_a_time_of_day_needs_a_sentence_that_gives_one() -> None:
+    letters = dict(LETTERS)
+    letters["kent"] = kent(["The parent carer forum meets leaders regularly and shapes the local offer."], [])
+    ask = tiny_library(letters).ask
+    a = ask("what time does the kent parent carer forum meet?")
+    assert a.abstained and not a.citations
+    assert not ask("what does the kent parent carer forum do?").abstained  # asked in words: answered
+    letters["kent"] = kent(["The parent carer forum meets leaders at 7pm on the first Tuesday of each month."], [])
+    a = tiny_library(letters).ask("what time does the kent parent carer forum meet?")
+    assert not a.abstained and "7pm" in a.citations[0].quote
 
 
 def test_count_frames_with_a_word_before_the_unit_and_who_inspected() -> None:
