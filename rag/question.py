@@ -70,7 +70,7 @@ _REPEATED_RE = re.compile(rf"\b(?:(?:been|were|was|got|get|being)\s+)?(?:inspect
                           rf"(?:(?:send|area|joint|full)\s+)?{_UNIT_DOC}\b", re.I)
 _REVISIT_RE = re.compile(r"\brevisit|\bre-?inspect(?:ed|ion)\b", re.I)
 _LATEST_RE = re.compile(r"\b(?:latest|most\s+recent|newest|current|last)\s+(?:full\s+)?"
-                        r"(?:report|letter|inspection|document|visit)s?\b|\b(?:latest|most\s+recent)\s+one", re.I)
+                        r"(?P<unit>(?:report|letter|inspection|document|visit)s?)\b|\b(?:latest|most\s+recent)\s+one", re.I)
 _EXCLUDE_RE = re.compile(r"\((?:\s*(?:but\s+)?not|\s*minus|\s*without)\s+|\b(?:apart\s+from|except(?:\s+for)?|other\s+than|excluding|excl\.?|exc\.?|not\s+including|"
                          r"besides?|aside\s+from|leav(?:ing|e)\s+out|ignor(?:ing|e)|but\s+not|not\s+counting|discounting|"
                          r"save\s+for)\s+", re.I)
@@ -502,13 +502,14 @@ def parse_question(text: str, indexed_areas: list[str], *,
                       r"\b(?:(?:were|was|been|being)\s+)?re-?inspected\b", " ", work, flags=re.I)
     if _LATEST_RE.search(work):
         q.latest = True
-        work = _LATEST_RE.sub(" ", work)
+        # the noun stays: "how many of the latest reports" still counts reports
+        work = _LATEST_RE.sub(lambda m: f" {m.group('unit') or ''} ", work)
         work = re.sub(r"\b(?:looking\s+only\s+at|only\s+looking\s+at|using|based\s+on|in|from|for)\s+"
                       r"(?:each|every|the)\s+(?:area'?s?|one'?s?|partnership'?s?)?\s*(?:,|\s)", " ", work, flags=re.I)
         work = re.sub(r"\b(?:per|for\s+each|of\s+each|in\s+each|by)\s+(?:area|partnership|council|la|local\s+authority|"
                       r"authority|borough|place)\b", " ", work, flags=re.I)
         # What is left of "Using just the newest report for each area, which ...".
-        work = re.sub(r"^\s*(?:using|looking\s+(?:only\s+)?at|considering|taking|based\s+on)\b[^?]*?"
+        work = re.sub(r"^\s*(?:using|looking\s+(?:only\s+)?at|considering|taking|based\s+on|in|from|across|among)\b[^?]*?"
                       r"(?=,|\b(?:which|where|what|how\s+many)\b)", " ", work, flags=re.I)
     q.asks_when = bool(_WHEN_RE.search(text)) and not _NEXT_RE.search(text)  # "when is the next one": asks_next
     q.asks_lead = bool(_WHO_LED_RE.search(text))

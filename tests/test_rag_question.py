@@ -278,6 +278,18 @@ def test_a_preamble_before_the_wh_frame_is_not_topic() -> None:
     q = parse("Using just the newest report for each area, which partnerships mention housing?")
     assert q.latest and q.intent == "set"
     assert [(c.topic, c.polarity, c.explicit) for c in q.clauses] == [("housing", 0, True)]
+    q = parse("in their latest inspection which areas praised portage")
+    assert q.latest and q.intent == "set" and q.topic == "portage"
+
+
+def test_a_count_of_the_latest_reports_counts_reports() -> None:
+    # "latest" scopes the letters; the noun after it is still the count's unit
+    for text in ("how many of the latest reports mention waiting lists for autism assessment",
+                 "how many of the newest inspections mention portage",
+                 "how many of the most recent letters praise portage"):
+        q = parse(text)
+        assert q.latest and q.intent == "count" and q.count_unit == "documents", text
+        assert "report" not in q.topic and "inspection" not in q.topic and "letter" not in q.topic, text
 
 
 # ---- sentences and stems -------------------------------------------------------------------
