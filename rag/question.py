@@ -118,7 +118,11 @@ _WHO_LED_RE = re.compile(r"\bwho\s+(?:led|leads|was\s+the\s+lead|inspected|carri
                          r"\b(?:which|what)\s+inspectors?\s+(?:led|leads|was\s+in\s+charge)", re.I)
 _NEXT_RE = re.compile(r"\bnext\b.*\binspection\b|\binspection\b.*\bnext\b|\breinspect", re.I)
 _CONCLUDE_RE = re.compile(r"\bconclu|\boutcome\b|\bverdict\b|\bjudge?ment\b|\bresult\s+of\b|"
-                          r"\boverall\b|\brated\b|\bfind\s*\??\s*$|\bfound\s*\??\s*$|\bsay\s*\??\s*$", re.I)
+                          r"\boverall\b|\brated\b|\bfind\s*\??\s*$|\bfound\s*\??\s*$|\bsay\s*\??\s*$|"
+                          # "what did Kent get (in its last inspection)?"
+                          r"^\W*what\s+(?:did|does|has)\s+(?:[\w']+\s+){1,3}?(?:get|got|receive|received)\b"
+                          r"(?:\s+(?:in|at|for|from)\s+(?:its|their|the)\s+(?:(?:last|latest|most\s+recent|\d{4})\s+)?"
+                          r"(?:inspection|report|letter|visit)s?)?\W*$", re.I)
 _NUMBER_RE = re.compile(r"\bhow\s+(?:many|much|long|far|often|old)\b|\bwhat\s+(?:share|proportion|"
                         r"percentage|number|age|per\s*cent)\b|\bwhat\s+%|\bhow\s+quickly\b|"
                         r"\b(?:the\s+)?(?:number|proportion|percentage|share|rate)\s+of\b|\bfigures?\b", re.I)
@@ -142,12 +146,12 @@ _ABSENCE_RE = re.compile(r"^\s*(?:(?:still|also|yet|currently|then)\s+)?(?:(?:ha
 # Evaluation constructions that attach a topic: polarity +1 praise, -1 criticism.
 _EVAL_RE = re.compile(
     r"\b(?:(?P<pos>prais\w*|commend\w*|celebrat\w*|complimented|strong|strengths?\s+(?:in|of|around|with)|"
-    r"good\s+practice\s+(?:in|on|around)|positive\s+(?:about|on|for)|did\s+well\s+(?:on|in|with)|"
+    r"good\s+practice\s+(?:in|on|around)|positive\s+(?:about|on|for)|(?:(?:did|do|does|doing)\s+|(?<![\w\s])\s*)well\s+(?:on|in|with|at)|"
     r"(?:well|good|positively)\s+(?:regarded|rated|reviewed|thought\s+of)|highlighted\s+as\s+(?:a\s+)?strength)"
     r"|(?P<neg>criticis\w*|criticiz\w*|criticism\s+(?:of|for|over)|concerns?\s+(?:about|over|with|around|regarding|on)|"
     r"worries\s+(?:about|over)|weak(?:ness|nesses)?\s+(?:in|of|around|with)|problems?\s+(?:with|in|around|of)|"
     r"issues?\s+(?:with|in|around|over)|failings?\s+(?:in|of|around)|shortcomings\s+(?:in|of)|"
-    r"poor(?:ly)?\s+(?:rated|regarded)|told\s+(?:off|to\s+improve)|needed\s+to\s+improve|need\s+to\s+improve|"
+    r"poor(?:ly)?\s+(?:rated|regarded)|told\s+(?:off|to\s+improve)|need(?:s|ed)?\s+to\s+(?:improve|do\s+better|work\s+on)|"
     r"struggl\w*\s+(?:with|to))"
     r")\b(?:\s+(?:for|over|about|on|in|around|with)\b)?\s*",
     re.I,
@@ -163,7 +167,7 @@ _STANCE_NOUN_RE = re.compile(
 # A topic made only of these words asks for the outcome ("what was the overall judgement",
 # "was X's outcome better than Y's", "did A and B get the same rating").
 _OUTCOME_FRAME_WORDS = (r"\W*(?:(?:what|how|which|who|was|is|were|are|did|does|do|get|got|given|the|overall|final|its|their|"
-                        r"of|for|outcome|outcomes|judge?ments?|verdict|result|results|rating|ratings|rated|grade|grades|"
+                        r"of|for|in|at|receive|received|outcome|outcomes|judge?ments?|verdict|result|results|rating|ratings|rated|grade|grades|"
                         r"conclusion|concluded?|better|worse|best|worst|higher|lower|same|different|differ|difference|"
                         r"than|two|both|one|compare|compared|or|and|vs|versus|s)\W+)*\W*")
 # "which did better, A or B?", "which was rated higher": a comparison of outcomes
@@ -579,6 +583,10 @@ def parse_question(text: str, indexed_areas: list[str], *,
                 c.topic = ""  # "what are the biggest problems in X?", "what's good about X?": a lean
             elif _OVERVIEW_RE.fullmatch(c.topic):
                 c.topic = ""  # "tell me about X", "a summary of the X report": the letter's headline
+            elif c.polarity and c.explicit:
+                # "what does X need to do better on EHC plans": the wh-frame left before the topic
+                c.topic = re.sub(r"^\s*(?:what|which)\s+(?:does|did|do|should|must|has|have)\s+(?=\w)", "",
+                                 c.topic, flags=re.I)
         # "what was the overall judgement", "how was it rated": the outcome frame, no topic.
         q.clauses = [c for c in q.clauses
                      if not c.topic or not re.fullmatch(_OUTCOME_FRAME_WORDS, c.topic + " ", re.I)

@@ -413,11 +413,24 @@ def test_preambles_tails_and_reported_findings_are_frame(text: str, topic: str) 
 @pytest.mark.parametrize(
     "text",
     ["what is the outcome for Medway's latest inspection?", "what was the overall judgement for Bolton?",
-     "how was Rutland rated?", "what grade did Suffolk get?"],
+     "how was Rutland rated?", "what grade did Suffolk get?", "what did Suffolk get in its last inspection?"],
 )
 def test_an_outcome_lookup_has_no_topic(text: str) -> None:
     q = parse(text)
     assert q.intent == "lookup" and q.clauses == [] and q.asks_outcome
+
+
+def test_what_an_area_needs_to_do_better_or_does_well_is_a_lean() -> None:
+    def read(text):
+        return [(c.topic, c.polarity, c.explicit) for c in parse(text).clauses]
+    assert read("what does Medway need to do better") == [("", -1, True)]
+    assert read("what does Medway need to work on") == [("", -1, True)]
+    assert read("what does Medway need to do better on ehc plans") == [("ehc plans", -1, True)]
+    assert read("what does Medway do well on transitions") == [("transitions", 1, True)]
+    assert read("which areas did well on transitions") == [("transitions", 1, True)]
+    # an outcome asked with "get" keeps a topic that follows it
+    q = parse("what did Medway get for short breaks")
+    assert not q.asks_outcome and "short breaks" in q.topic
 
 
 def test_a_stance_adverb_closing_the_clause_is_its_lean() -> None:
