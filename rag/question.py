@@ -149,7 +149,7 @@ _EVAL_RE = re.compile(
     r"good\s+practice\s+(?:in|on|around)|positive\s+(?:about|on|for)|(?:(?:did|do|does|doing)\s+|(?<![\w\s])\s*)well\s+(?:on|in|with|at)|"
     r"(?:well|good|positively)\s+(?:regarded|rated|reviewed|thought\s+of)|highlighted\s+as\s+(?:a\s+)?strength)"
     r"|(?P<neg>criticis\w*|criticiz\w*|criticism\s+(?:of|for|over)|concerns?\s+(?:about|over|with|around|regarding|on)|"
-    r"worries\s+(?:about|over)|weak(?:ness|nesses)?\s+(?:in|of|around|with)|problems?\s+(?:with|in|around|of)|"
+    r"worries\s+(?:about|over)|(?:worried|concerned|unhappy|dissatisfied)\s+(?:about|over|with|by)|weak(?:ness|nesses)?\s+(?:in|of|around|with)|problems?\s+(?:with|in|around|of)|"
     r"issues?\s+(?:with|in|around|over)|failings?\s+(?:in|of|around)|shortcomings\s+(?:in|of)|"
     r"poor(?:ly)?\s+(?:rated|regarded)|told\s+(?:off|to\s+improve)|need(?:s|ed)?\s+to\s+(?:improve|do\s+better|work\s+on)|"
     r"struggl\w*\s+(?:with|to))"

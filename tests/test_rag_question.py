@@ -163,6 +163,8 @@ def test_outcome_and_topic_together() -> None:
         ("Which areas were commended for their portage service?", "portage service", 1, True),
         ("Which partnerships were criticised over school transport?", "school transport", -1, True),
         ("Which areas had worries about school transport?", "school transport", -1, True),
+        ("where were inspectors worried about school transport", "school transport", -1, True),
+        ("which areas were parents unhappy with school transport", "parents school transport", -1, True),
         ("Which areas had problems with school transport?", "school transport", -1, True),
         ("Which councils struggled with recruitment of therapists?", "recruitment of therapists", -1, True),
         ("Which areas lacked a sensory service?", "sensory service", -1, True),
