@@ -33,7 +33,8 @@ TYPED: dict[str, str] = {
     "ld": "learning disability", "sen": "special educational needs", "send": "",
     "gp": "general practitioner", "cyp": "children and young people", "yp": "young people",
     "mh": "mental health", "ks2": "key stage 2", "ks4": "key stage 4", "ks5": "key stage 5",
-    "jsna": "joint strategic needs assessment", "sen support": "special educational needs support",
+    "jsna": "joint strategic needs assessment", "dcs": "director of children's services",
+    "ceo": "chief executive officer", "sen support": "special educational needs support",
 }
 
 _ACRO_RE = re.compile(r"\(([A-Z][A-Za-z]{1,7})\)")

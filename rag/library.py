@@ -446,7 +446,10 @@ class Library:
             return self._abstain(base, cov, f"No letter in scope mentions {res.missing_name}; "
                                             f"searched {len(letters)} letters ({self._scope_label(q)}).")
         if res.no_figure:
-            return self._abstain(base, cov, "The letters in scope say nothing that gives that figure; "
+            what = {"person": "names the person asked for", "address": "gives that address",
+                    "phone": "gives that phone number", "web": "gives that web or email address"}.get(
+                q.asks_figure, "gives that figure")
+            return self._abstain(base, cov, f"The letters in scope say nothing that {what}; "
                                             f"searched {len(letters)} letters ({self._scope_label(q)}).")
         if not book.items:
             searched = f"searched {len(letters)} letters ({self._scope_label(q)})"

@@ -50,7 +50,15 @@ _FIGURE = {
     "money": re.compile(r"£|\bpounds?\b|\b(?:million|billion)\b", re.I),
     "clock": re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\b(?:noon|midday|"
                         r"midnight|o'clock|mornings?|afternoons?|evenings?|weekends?)\b", re.I),
+    "address": re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"),  # a UK postcode
+    "phone": re.compile(r"(?:\+44\s?|\b0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"),
+    "web": re.compile(r"\bwww\.|https?://|\b[\w.-]+@[\w-]+\.\w|\b[\w-]+\.(?:gov|nhs|org|co|ac)\.uk\b", re.I),
 }
+# What the sentences of an inspection's make-up hold: names, addresses, websites.
+_CONTACT_KINDS = ("person", "address", "phone", "web")
+_HONORIFIC_RE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Professor|Prof|Sir|Dame|Cllr|Councillor|Lord|Lady)\.?\s+[A-Z][a-z]")
+_CAPWORD = r"[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)*"
+_CAP_PAIR_RE = re.compile(rf"(?=\b({_CAPWORD})\s+({_CAPWORD})\b)")
 # ... a year, a key stage, a school year or an age is a label, not the figure asked for.
 _LABEL_NUMBER_RE = re.compile(r"\b(?:19|20)\d\d\b|\bkey\s+stages?\s+\d+|\byears?\s+\d+\b|"
                               r"\b\d+\s*(?:-|to|and)?\s*(?:\d+\s*)?-?\s*years?[\s-]*olds?\b|\bages?d?\s+\d+", re.I)
@@ -122,6 +130,27 @@ def unknown_words(q: Query, lib: Library) -> list[str]:
             and stem(t) not in post and stem(lib.expand(t).split()[0]) not in post]
 
 
+def names_person(text: str, lower: frozenset[str], areas: frozenset[str]) -> bool:
+    """Whether ``text`` names a person: an honorific and a name ("Ms Brown"), or two
+    capitalised words next to each other that the collection never writes in lower case and
+    that are not area names ("Bernie Brown"; not "Local Authority", "Care Board")."""
+    if _HONORIFIC_RE.search(text):
+        return True
+    for m in _CAP_PAIR_RE.finditer(text):
+        pair = (m.group(1).lower(), m.group(2).lower())
+        if not any(w in lower or w in areas for w in pair):
+            return True
+    return False
+
+
+def holds_answer(lib: Library, kind: str, text: str) -> bool:
+    """Whether a sentence holds the kind of answer the question asks for (Query.asks_figure)."""
+    if kind == "person":
+        return names_person(text, lib.sentence_index.lower_words(),
+                            frozenset(w.lower() for a in lib.areas() for w in a.split()))
+    return bool(_FIGURE[kind].search(_LABEL_NUMBER_RE.sub(" ", text) if kind in ("count", "money", "clock") else text))
+
+
 def _label(sentence: str) -> bool:
     """A heading or label left in the text: a few words, or a few words all capitalised."""
     words = sentence.split()
@@ -139,11 +168,15 @@ def score_sentences(lib: Library, q: Query, idx: np.ndarray) -> np.ndarray:
     scores = si.score(lib.embed_many(texts), topic, expansions=lib.abbreviations())[idx]
     # Sentences about the inspection itself (who, where, the partnership's make-up) rarely
     # answer a question about provision; facts about them come from the letters table.
-    admin = np.array([si.passages[int(si.pidx[k])].section.split(" > ")[0] in ADMIN_SECTIONS for k in idx])
-    scores = scores - ADMIN_PENALTY * admin
+    # Names, addresses and websites live there, though, and a name can stand alone as a label.
+    contact = q.asks_figure in _CONTACT_KINDS
+    if not contact:
+        admin = np.array([si.passages[int(si.pidx[k])].section.split(" > ")[0] in ADMIN_SECTIONS for k in idx])
+        scores = scores - ADMIN_PENALTY * admin
     # A heading or label left in the text ("Ofsted", "Director of Children's Services") is
     # not a sentence that answers anything.
-    short = np.array([_label(si.text(int(k))) for k in idx])
+    short = np.array([_label(si.text(int(k))) and not (contact and holds_answer(lib, q.asks_figure, si.text(int(k))))
+                      for k in idx])
     scores = np.where(short, scores - 1.0, scores)
     if q.asks_number:
         has_num = np.array([bool(_NUMBER_RE.search(si.text(int(k)))) for k in idx])
@@ -178,10 +211,14 @@ def lookup(lib: Library, q: Query, letters: list[Letter], book: CitationBook, *,
         if res.best >= floor and q.asks_figure and not facts:
             # "How much does an EHC plan cost?": a sentence on topic without a figure of the
             # kind asked for does not answer it, however close it is.
-            top = [int(idx[j]) for j in order[:FIGURE_CANDIDATES] if scores[j] >= floor]
-            if not any(_FIGURE[q.asks_figure].search(_LABEL_NUMBER_RE.sub(" ", si.text(k))) for k in top):
+            top = [j for j in order[:FIGURE_CANDIDATES] if scores[j] >= floor]
+            holding = [j for j in top if holds_answer(lib, q.asks_figure, si.text(int(idx[j])))]
+            if not holding:
                 res.no_figure = True
                 return res
+            if q.asks_figure in _CONTACT_KINDS:  # the sentence that holds it leads
+                order = np.concatenate([[holding[0]], order[order != holding[0]]])
+                res.best = float(scores[holding[0]])
         if res.best >= floor:
             lead = int(idx[order[0]])
             chosen = [lead]

@@ -135,6 +135,24 @@ _FIGURE_RE = re.compile(r"\bhow\s+many\b|\bwhat\s+(?:share|proportion|percentage
                         r"funding|grant)\b)|£", re.I)
 _MONEY_RE = re.compile(r"\bhow\s+much\b|£|\b(?:budget|salary|salaries|price|fee|fees|cost|costs)\b", re.I)
 _CLOCK_RE = re.compile(r"\b(?:(?:at\s+)?what\s+times?|opening\s+(?:hours|times))\b", re.I)  # asks for a time of day
+# Asks for a person by name: "who is the director of ...", "who chairs ...", "the name of the ...";
+# not "who is responsible for ..." (an organisation answers that), "who had ..." (areas) nor
+# "who are the care navigators" (what kind of people they are).
+_PERSON_RE = re.compile(r"\bwho\s+(?:is|was|'s)\s+(?:the|their|its|[\w-]+'s)\s+(?!areas?\b|las?\b|councils?\b|"
+                        r"local\s+(?:areas?|authorit))|\bwho\s+(?:chairs|chaired|heads|headed)\b|\bwhos\s+the\b|"
+                        r"\bname\s+of\s+(?:the|their|its|[\w-]+'s)\b", re.I)
+_PERSON_FRAME_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:who(?:'s|s)?\s+(?:(?:is|was|are|were)\s+)?(?=the\b|their\b|its\b|"
+                              r"chairs\b|chaired\b|heads\b|headed\b)|(?:what(?:'s|\s+is|\s+was|\s+are)\s+)?the\s+names?\s+of\s+)",
+                              re.I)
+# Asks for contact details: the answer must hold a postcode, a phone number or a web/email address.
+_WHAT_IS = r"\b(?:what(?:'s|\s+is|\s+are|\s+was)|give\s+me|tell\s+me|find|need)\s+(?:the|their|its|[\w-]+'s)\s+(?:[\w-]+\s+){0,3}?"
+_CONTACT_RE = {
+    "address": re.compile(_WHAT_IS + r"(?:postal\s+)?address(?:es)?\b|\bpost\s*codes?\b|\b(?:postal\s+)?address\s+(?:of|for)\b"
+                          r"|\bwhere\s+(?:is|are)\s+[\w\s'-]{0,40}\b(?:based|located)\b", re.I),
+    "phone": re.compile(r"\b(?:tele)?phone\s+(?:numbers?|no)\b|\bcontact\s+numbers?\b|\bnumber\s+to\s+(?:call|ring)\b", re.I),
+    "web": re.compile(_WHAT_IS + r"(?:web\s*site|web\s*page|url|web\s+address|e-?mail(?:\s+address)?)\b"
+                      r"|\b(?:web|e-?mail)\s+address\b", re.I),
+}
 
 # Question negation: a negator on the clause's verb ("did not", "weren't", "NOT found").
 _NEGATION_RE = re.compile(r"^\s*(?:(?:did|do|does|were|was|are|is|have|has|had|could|can|would)\s*"
@@ -441,7 +459,8 @@ class Query:
     asks_next: bool = False
     asks_outcome: bool = False
     asks_number: bool = False
-    asks_figure: str = ""  # the answer must be a figure: "count" (a number or share) | "money" | "clock" | ""
+    asks_figure: str = ""  # the answer must hold: "count" (a number or share) | "money" | "clock" | "person"
+    # (a named person) | "address" | "phone" | "web" | "" (anything)
     wordless: bool = False
     anaphora: bool = False  # "those", "them", "that", "there": needs the conversation
     read_as: str = ""  # how a follow-up was read ("" for a standalone question)
@@ -525,6 +544,10 @@ def parse_question(text: str, indexed_areas: list[str], *,
             else "count"
     elif _CLOCK_RE.search(text):
         q.asks_figure = "clock"
+    elif _PERSON_RE.search(text) and not q.asks_lead:
+        q.asks_figure = "person"
+    else:
+        q.asks_figure = next((k for k, rx in _CONTACT_RE.items() if rx.search(text)), q.asks_figure)
     q.advice = bool(_ADVICE_RE.search(text))
     if q.asks_when and not q.areas and not q.regions and _OFF_WHEN_RE.search(text):
         q.asks_when = False  # "when is the next general election": not a question about an inspection
@@ -844,6 +867,8 @@ def _clause(raw: str) -> Clause:
     if m:  # "what did inspectors like (about X)?": praise; "dislike", "not like": criticism
         tail_lean = -1 if m.group("neg") else 1
         s = s[m.end():]
+    # "who is the director of ...", "what is the name of the chair of ...": the role asked about
+    s = _PERSON_FRAME_RE.sub("", s, count=1)
     m = _LOOKUP_FRAME_RE.match(s)
     if m:
         # "what did they say about X" -> X; "what problem did they find with X" -> "problem with X"

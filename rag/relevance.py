@@ -90,6 +90,7 @@ class SentenceIndex:
             order.setdefault(passages[i].letter_id, []).append(k)
         self.by_letter = {lid: np.asarray(v, dtype=np.int64) for lid, v in order.items()}
         self._postings: dict[str, np.ndarray] | None = None
+        self._lower: frozenset[str] | None = None
         self._surface: dict[str, str] = {}  # stem -> its most used word
         self._families: dict[str, tuple[str, ...]] = {}
         self.word_vectors: Callable[[list[str]], np.ndarray] | None = None
@@ -116,6 +117,15 @@ class SentenceIndex:
         if k + 1 < len(self.pidx) and self.pidx[k + 1] == self.pidx[k] and continues(self.text(k + 1)):
             b = int(self.end[k + 1])
         return a, b
+
+    def lower_words(self) -> frozenset[str]:
+        """Every word the collection writes in lower case somewhere (built on first use): a
+        capitalised word not among them is a name ("Brown", not "Authority")."""
+        with self._lock:
+            if self._lower is None:
+                self._lower = frozenset(w for t in self.texts.values()
+                                        for w in re.findall(r"\b[a-z][a-z'-]*\b", t))
+            return self._lower
 
     # ---- lexical evidence ------------------------------------------------------------------
     def postings(self) -> dict[str, np.ndarray]:

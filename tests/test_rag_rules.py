@@ -804,6 +804,39 @@ def test_figure_questions_read_from_their_frame() -> None:
     assert fig("how long do children wait in kent?") == ""
     assert fig("what time does the kent forum meet?") == "clock"
     assert fig("when does the kent forum meet?") == ""
+    assert fig("who is the director of children's services in kent?") == "person"
+    assert fig("whos the chair of the kent forum") == "person"
+    assert fig("what is the name of kent's send lead?") == "person"
+    assert fig("who are the care coordinators in kent?") == ""  # what kind of people they are
+    assert fig("who is responsible for ehc plans in kent?") == ""  # an organisation answers that
+    assert fig("who had long waits?") == ""
+    assert fig("what is the phone number for the kent send team?") == "phone"
+    assert fig("what's the website of the kent local offer?") == "web"
+    assert fig("is the kent local offer website easy to use?") == ""
+    assert fig("what is the address of kent council?") == "address"
+    assert fig("how did kent address the concerns about therapy?") == ""
+
+
+def test_a_question_asking_for_a_person_needs_a_sentence_that_names_one() -> None:
+    letters = dict(LETTERS)
+    letters["kent"] = kent(["The chair of the parent carer forum works closely with leaders on the local offer."], [])
+    ask = tiny_library(letters).ask
+    a = ask("who is the chair of the kent parent carer forum?")
+    assert a.abstained and "names the person" in a.text and not a.citations
+    assert not ask("what does the kent parent carer forum do?").abstained  # asked in words: answered
+    letters["kent"] = kent(["The parent carer forum, chaired by Ms Asha Patel, works closely with leaders on the local offer."], [])
+    a = tiny_library(letters).ask("who is the chair of the kent parent carer forum?")
+    assert not a.abstained and "Asha Patel" in a.citations[0].quote
+
+
+def test_a_name_is_capitalised_words_the_collection_never_writes_in_lower_case() -> None:
+    from rag.lookup import names_person
+    lower = frozenset("local authority care board integrated the director of services".split())
+    areas = frozenset({"kent"})
+    assert names_person("Ms Brown leads the service.", lower, areas)
+    assert names_person("Local Authority Kent Council Jo Okafor, Director of Services", lower, areas)
+    assert not names_person("Local Authority Integrated Care Board", lower, areas)
+    assert not names_person("Leaders in Kent Council work well.", lower | {"council"}, areas)
 
 
 def test_a_question_asking_for_a_time_of_day_needs_a_sentence_that_gives_one() -> None:
