@@ -56,9 +56,13 @@ _COMPARE_RE = re.compile(r"\b(?:change[ds]?|changing|compare[ds]?|comparison|com
 _YEAR_VS_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\s*(?:vs\.?|versus|v\.?|against|compared\s+(?:to|with))\s*(?:19|20)\d\d\b", re.I)
 _JOINT_RE = re.compile(r"\bjoint\s+(?:local\s+area\s+)?(?:send\s+)?(?:inspections?|letters?|framework|visits?|"
                        r"local\s+area)\b|\b2016\s*(?:to|-|–)\s*2022\b|\bold\s+framework\b|"
-                       r"\b(?:previous|earlier)\s+framework\b", re.I)
+                       r"\b(?:previous|earlier)\s+framework\b|"
+                       # "the older letters", "old-style inspections": the earlier framework's
+                       r"\b(?:old(?:er)?(?:[- ]style)?|earlier|first[- ]round)\s+(?:joint\s+)?(?:send\s+)?(?:letters|inspections|reports)\b",
+                       re.I)
 _AREA2023_RE = re.compile(r"\barea\s+send\s+inspection\s+reports?\b|\b2023\s+framework\b|"
-                          r"\bnew\s+framework\b|\bcurrent\s+framework\b", re.I)
+                          r"\bnew\s+framework\b|\bcurrent\s+framework\b|"
+                          r"\b(?:newer|new[- ]style|current[- ]style)\s+(?:area\s+)?(?:send\s+)?(?:reports|inspections)\b", re.I)
 _OUTSIDE_RE = re.compile(r"\boutside(?:\s+of)?\s+", re.I)
 _OUTSIDE_SCOPE_RE = re.compile(rf"(?:^\W*(?:(?:and|so|but)\s+)?|\b{_UNIT}\s+|\b(?:anywhere|everywhere|elsewhere)\s+)$", re.I)
 # Areas the collection holds more than one letter for: "inspected twice", "more than one
@@ -238,7 +242,7 @@ _LOOKUP_FRAME_RE = re.compile(
     rf"(?:(?:did|does|do|has|have|had)\s+|(?={_WHOSE}(?:inspectors?|inspection|reports?|letters?|revisit|they|ofsted|cqc)"
     rf"\s+(?:(?:of|in|for|on)\s+)?(?:{_SAID})\b))"
     + _WHOSE +
-    r"(?:(?:inspectors?|inspection(?:\s+team)?|reports?|letters?|revisit|they|it|ofsted|cqc|one)\s+)?(?:(?:of|in|for|on)\s+)?"
+    r"(?:(?:inspectors?|inspections?(?:\s+team)?|reports?|letters?|revisit|they|it|ofsted|cqc|one)\s+)?(?:(?:of|in|for|on)\s+)?"
     rf"(?:find|say|note|report|raise|conclude|think|make|made|flag|{_SAID})\b\s*"
     r"(?P<prep>(?:about|on|regarding|concerning|of|in|with|for|around)\b\s*)?",
     re.I)
@@ -254,6 +258,10 @@ _TAIL_EVAL_RE = re.compile(
     r"(?:(?P<pos>good|best|better|strong|well|praised|commended)|(?P<neg>bad|worst|worse|poor|poorly|weak|badly|"
     r"criticised|criticized|a\s+problem|problems))\b\W*$", re.I)
 _PREAMBLE_RE = re.compile(r"^([^,;:?]{0,80}?)\s*[,;:–—-]\s*(?=(?:where|which|what|how\s+many|in\s+which)\b)", re.I)
+# ... or with no comma: "in the joint inspections which areas ...", "for children in care which
+# areas were praised for X" (before "which <unit>"; before "where" only scope words).
+_GLUE_PREAMBLE_RE = re.compile(r"^\s*((?:[a-z]+\s+){1,8}?)(?=(?:where|which|what|how\s+many|in\s+which)\b)", re.I)
+_UNIT_PREAMBLE_RE = re.compile(rf"^([^,;:?]{{0,80}}?)\s+(?=(?:which|what)\s+{_UNIT}\b)", re.I)
 _SCOPE_GLUE = frozenset("in the of from for at on to by during before after since until with a an and or "
                         "only just looking using inspection inspections letter letters report reports document "
                         "documents visit visits revisit revisits joint each every area areas partnership "
@@ -501,10 +509,7 @@ def parse_question(text: str, indexed_areas: list[str], *,
     names = {a.lower() for a in indexed_areas} | set(known_area_names())
     work = _ASIDE_RE.sub(lambda m: m.group(0) if any(n in m.group(0).lower() for n in names) else " ", work)
     work = _areas(q, work, indexed_areas, common_words)
-    work = _years(q, work, today)
-    for pat, keep in _CHAT_RES:  # "hi, ...", "can you tell me ...", "I'm a parent in X, ...", "... thanks"
-        work = pat.sub(lambda m, keep=keep: " " + (m.group(keep) or "") + " " if keep else " ", work)
-    work = _WHEN_ADVERB_RE.sub(" ", work)
+    # Before years: "the 2023 framework", "2016 to 2022" name a framework, not a year.
     if _JOINT_RE.search(work):
         q.framework = "joint_2016"
         work = _JOINT_RE.sub(" inspections ", work)  # the unit stays: "which joint inspections ..."
@@ -515,6 +520,10 @@ def parse_question(text: str, indexed_areas: list[str], *,
         work = re.sub(r"\b(?:under|using|in|from)\s+(?:the\s+)?(?=reports\b)", " ", work, flags=re.I)
         work = re.sub(r"\breports\s+(?:reports?|inspections?|letters?)\b|\b(?:reports?|inspections?|letters?)\s+reports\b",
                       " reports ", work, flags=re.I)
+    work = _years(q, work, today)
+    for pat, keep in _CHAT_RES:  # "hi, ...", "can you tell me ...", "I'm a parent in X, ...", "... thanks"
+        work = pat.sub(lambda m, keep=keep: " " + (m.group(keep) or "") + " " if keep else " ", work)
+    work = _WHEN_ADVERB_RE.sub(" ", work)
     m = _REPEATED_RE.search(work)
     if m:
         q.repeated = True
@@ -849,7 +858,7 @@ def _clause(raw: str) -> Clause:
         s = s[: m.start()].strip(" ,;:-–—")
     # A preamble of scope words only ("In the ... from ..., where were ..."): its content
     # was read as scope already.
-    m = _PREAMBLE_RE.match(s)
+    m = _PREAMBLE_RE.match(s) or _UNIT_PREAMBLE_RE.match(s)
     if m:
         content = [w for w in re.findall(r"[a-z]+", m.group(1).lower()) if w not in _SCOPE_GLUE]
         # "For children in care, which areas were praised for X": the preamble narrows the
@@ -860,6 +869,10 @@ def _clause(raw: str) -> Clause:
         if content:  # "portage - which areas praised it?": the pronoun is the preamble
             rest = re.sub(r"\b(?:it|them|this|that|these|those)\s*(\??)\s*$", r"\1", rest, flags=re.I)
         s = rest + (" " + m.group(1).strip() if content else "")
+    else:
+        m = _GLUE_PREAMBLE_RE.match(s)  # "in the joint inspections which areas ...": scope words only
+        if m and all(w in _SCOPE_GLUE for w in re.findall(r"[a-z]+", m.group(1).lower())):
+            s = s[m.end():]
     # "which areas say that" after the question mark is the frame, not the topic.
     s = _SAY_TAIL_RE.sub("", s).strip(" ,;:-–—")
     s = _COUNT_FRAME_RE.sub("", s, count=1)  # "count the areas praised for X", "what share of reports ..."

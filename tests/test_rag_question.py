@@ -118,6 +118,30 @@ def test_framework_kind_and_latest() -> None:
     assert q.framework is None and q.kind is None and not q.latest and not q.has_scope
 
 
+def test_framework_in_words_people_type() -> None:
+    q = parse("how many of the older letters mention portage")
+    assert q.framework == "joint_2016" and q.intent == "count" and q.clauses[0].topic == "portage"
+    q = parse("in the newer reports which areas had long portage waits")
+    assert q.framework == "area_2023" and q.intent == "set" and q.clauses[0].topic == "long portage waits"
+    # "2023 framework" names the framework, not the year 2023
+    q = parse("in the 2023 framework reports which areas had long portage waits")
+    assert q.framework == "area_2023" and q.since is None and q.clauses[0].topic == "long portage waits"
+    q = parse("what did the joint inspections say about portage")
+    assert q.framework == "joint_2016" and q.topic == "portage"
+    # an area's own earlier letter is not the framework
+    assert parse("did kent improve since its older letter?").framework is None
+    assert parse("which areas had children older than 11 waiting for therapy").framework is None
+
+
+def test_a_preamble_without_a_comma_before_which_areas() -> None:
+    q = parse("in the joint inspections which areas had long portage waits")
+    assert q.intent == "set" and q.clauses[0].topic == "long portage waits"
+    q = parse("for children in care which areas were praised for stability")
+    assert q.clauses[0].polarity == 1 and q.clauses[0].topic == "stability for children in care"
+    q = parse("the local offer which areas praised it")
+    assert q.clauses[0].polarity == 1 and q.clauses[0].topic == "local offer"
+
+
 # ---- outcomes (answered from the letters table) --------------------------------------------
 @pytest.mark.parametrize(
     ("text", "outcome", "negated"),
