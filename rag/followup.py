@@ -36,6 +36,18 @@ _SAME_RE = re.compile(r"\b(?:same|that|this|it|there|their|they|those|these|them
 # for it"); "they"/"their" stand for the area or its people, not the topic.
 _OPPOSITE_RE = re.compile(r"^\W*(?:(?:and|so|ok|what\s+about|how\s+about)\s+)*(?:the\s+)?(?:opposite|reverse|"
                           r"other\s+way(?:\s+round)?|flip\s*side|other\s+side)\W*$", re.I)
+# "and which didn't?", "the ones that weren't": the last question, negated (its topic the
+# same, the lean asked for turned round, as "which areas did not have X" reads); "which
+# did?" after a negated question turns it back.
+_COMPLEMENT_RE = re.compile(r"^\W*(?:(?:and|so|ok|but|what\s+about|how\s+about)\s+)*(?:(?:which|what|where)\s+|the\s+)?"
+                            r"(?:ones?|areas?|others?|las?|councils?|partnerships?|of\s+(?:them|those))?\s*(?:that\s+|which\s+)?"
+                            r"(?:did|were|was|do|does|had|have|are|has|got|is)\s*(?P<neg>n['’]?t|\s+not|\s+never)?\W*$", re.I)
+# "name them", "list those please", "which ones?": the last set or count answer's areas, listed.
+_LIST_RE = re.compile(r"^\W*(?:(?:and|so|ok|okay|now|can\s+you|could\s+you|please)\s+)*(?:list|name|show|give|tell)\s+(?:me\s+)?"
+                      r"(?:them|those|these|the\s+(?:areas|ones|las|councils)|which\s+(?:ones|areas|they\s+are)|what\s+they\s+are)"
+                      r"(?:\s+(?:please|pls|all))?\W*$|"
+                      r"^\W*(?:(?:and|so|ok|okay)\s+)*(?:which|what|who)\s+(?:(?:ones|areas|las|councils)(?:\s+(?:were|are)\s+they)?|"
+                      r"(?:were|are)\s+they)\W*$", re.I)
 _TOPIC_PRONOUN_RE = re.compile(r"\b(?:it|its|it's|this|these|those|them)\b", re.I)
 
 
@@ -61,6 +73,8 @@ def _scope_words(q: Query) -> str:
         bits.append(", ".join(q.areas))
     if q.regions:
         bits.append(", ".join(q.regions))
+    if q.exclude_areas or q.exclude_regions:
+        bits.append("not " + ", ".join(q.exclude_areas + q.exclude_regions))
     if q.since is not None or q.until is not None:
         if q.since == q.until:
             bits.append(str(q.since))
@@ -93,6 +107,30 @@ def resolve(lib: Library, question: str, history: list[str]) -> tuple[Query, str
                 c.polarity, c.explicit, c.negated = -c.polarity, True, False
         lean = "praised" if out.clauses[0].polarity > 0 else "criticised"
         out.read_as = f"{out.asked} ({_scope_words(out) or 'all letters'}) — the opposite: {lean}"
+        return out, ""
+    if history and _LIST_RE.match(question):
+        prev, _ = resolve(lib, history[-1], history[:-1])
+        if prev.intent not in ("set", "count"):
+            return q, CLARIFY
+        out = copy.deepcopy(prev)
+        out.text, out.asked, out.intent = q.text, _base(prev), "set"
+        out.read_as = f"{out.asked} ({_scope_words(out) or 'all letters'}) — the areas"
+        return out, ""
+    turn = _COMPLEMENT_RE.match(question) if history else None
+    if turn:
+        prev, _ = resolve(lib, history[-1], history[:-1])
+        if prev.intent not in ("set", "count") or not any(c.topic for c in prev.clauses):
+            return q, CLARIFY
+        if not turn.group("neg") and not any(c.negated for c in prev.clauses):
+            return q, CLARIFY  # "which did?" after a question that was not negated
+        out = copy.deepcopy(prev)
+        out.text, out.asked = q.text, _base(prev)
+        for c in out.clauses:
+            c.negated = not c.negated
+        if len(out.clauses) > 1:  # not (A and B) = not A or not B
+            out.combine = "or" if prev.combine == "and" else "and"
+        did = "did not" if turn.group("neg") else "did"
+        out.read_as = f"{out.asked} ({_scope_words(out) or 'all letters'}) — the ones that {did}"
         return out, ""
     own_topic = _has_topic(lib, q)
     # "which of them ...", "those in 2022": narrowing; "praised for them": the topic
@@ -200,6 +238,8 @@ def _rescope(q: Query, prev: Query, question: str) -> Query:
         out.exclude_areas = list(q.exclude_areas)
     if q.exclude_areas:
         out.exclude_areas = list(q.exclude_areas)
+    if q.exclude_regions:
+        out.exclude_regions = list(q.exclude_regions)
     if q.since is not None or q.until is not None:
         out.since, out.until = q.since, q.until
     if out.areas and re.search(r"\b(?:the\s+same|also|too|as\s+well)\b", question, re.I):
@@ -264,6 +304,8 @@ def _narrow(lib: Library, q: Query, prev: Query, *, count_only: bool) -> tuple[Q
         out.regions = list(q.regions)
     if q.exclude_areas:
         out.exclude_areas = list(q.exclude_areas)
+    if q.exclude_regions:
+        out.exclude_regions = list(q.exclude_regions)
     if q.since is not None or q.until is not None:
         out.since, out.until = q.since, q.until
     if q.framework:

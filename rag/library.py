@@ -22,7 +22,14 @@ from rag.errors import InputRejected, StoreNotFound
 from rag.followup import resolve
 from rag.glossary import TYPED, expand, harvest, hyphenated
 from rag.lookup import compare, lookup, unknown_words
-from rag.question import FRAME_WORDS, FRAME_WORDS_3, Query, parse_question, region_scope
+from rag.question import (
+    FRAME_WORDS,
+    FRAME_WORDS_3,
+    Query,
+    excluded_by_region,
+    parse_question,
+    region_scope,
+)
 from rag.relevance import FLOOR, SentenceIndex
 from rag.search import HybridIndex, Scope
 from rag.settings import PARSER_VERSION, Settings, default_store
@@ -361,9 +368,9 @@ class Library:
         exclusions, latest per area), by area then date."""
         scope = Scope(areas=tuple(q.areas), since=q.since, until=q.until, framework=q.framework,
                       kind=q.kind)
-        region = region_scope(q)
+        region, apart = region_scope(q), excluded_by_region(q)
         out = [lt for lt in self._letters.values() if scope.admits(lt)
-               and (not q.regions or lt.area in region) and lt.area not in q.exclude_areas]
+               and (not q.regions or lt.area in region) and lt.area not in q.exclude_areas and lt.area not in apart]
         if q.repeated:
             held: dict[str, int] = {}
             for lt in self._letters.values():
@@ -379,6 +386,7 @@ class Library:
 
     def _filters(self, q: Query) -> dict[str, Any]:
         return {"areas": q.areas, "exclude_areas": q.exclude_areas, "regions": q.regions,
+                "exclude_regions": q.exclude_regions,
                 "since": q.since, "until": q.until, "framework": q.framework, "kind": q.kind,
                 "latest": q.latest, "repeated": q.repeated, "outcome": q.outcome, "outcome_negated": q.outcome_negated,
                 "clauses": [{"topic": c.topic, "polarity": c.polarity, "negated": c.negated}
@@ -479,8 +487,8 @@ class Library:
             bits.append(", ".join(q.areas))
         if q.regions:
             bits.append(", ".join(q.regions))
-        if q.exclude_areas:
-            bits.append("not " + ", ".join(q.exclude_areas))
+        if q.exclude_areas or q.exclude_regions:
+            bits.append("not " + ", ".join(q.exclude_areas + q.exclude_regions))
         if q.since is not None and q.until is not None:
             bits.append(f"{q.since}" if q.since == q.until else f"{q.since}-{q.until}")
         elif q.since is not None:

@@ -450,6 +450,7 @@ class Query:
     areas: list[str] = field(default_factory=list)
     unknown_areas: list[str] = field(default_factory=list)
     exclude_areas: list[str] = field(default_factory=list)
+    exclude_regions: list[str] = field(default_factory=list)  # "excluding London", "outside the North West"
     regions: list[str] = field(default_factory=list)
     since: int | None = None
     until: int | None = None
@@ -483,7 +484,7 @@ class Query:
 
     @property
     def has_scope(self) -> bool:
-        return bool(self.areas or self.regions or self.exclude_areas or self.since is not None
+        return bool(self.areas or self.regions or self.exclude_areas or self.exclude_regions or self.since is not None
                     or self.until is not None or self.framework or self.kind or self.latest)
 
 
@@ -663,14 +664,16 @@ def _areas(q: Query, work: str, indexed: list[str], common: frozenset[str]) -> s
         # and it sets the scope ("boroughs outside X", "Outside X, which ..."), not the topic
         # ("pupils schooled outside X").
         ex = next((m for m in _OUTSIDE_RE.finditer(work)
-                   if any(a == m.end() and not c.startswith("region:") for a, _b, c in spans)
+                   if any(a == m.end() or (c.startswith("region:") and work[m.end():a].strip().lower() == "the")
+                          for a, _b, c in spans)
                    and _OUTSIDE_SCOPE_RE.search(work[: m.start()])), None)
     if ex:
         excluded_from = ex.start()
     for a, _b, canon in sorted(spans):
         if canon.startswith("region:"):
-            if canon[7:] not in q.regions:
-                q.regions.append(canon[7:])
+            into = q.exclude_regions if excluded_from is not None and a >= excluded_from else q.regions
+            if canon[7:] not in into:
+                into.append(canon[7:])
             continue
         if excluded_from is not None and a >= excluded_from:
             if canon not in q.exclude_areas:
@@ -704,6 +707,14 @@ def _areas(q: Query, work: str, indexed: list[str], common: frozenset[str]) -> s
 def region_scope(q: Query) -> set[str]:
     out: set[str] = set()
     for r in q.regions:
+        out.update(region_areas(r))
+    return out
+
+
+def excluded_by_region(q: Query) -> set[str]:
+    """The areas of the regions the question sets apart ("excluding London")."""
+    out: set[str] = set()
+    for r in q.exclude_regions:
         out.update(region_areas(r))
     return out
 

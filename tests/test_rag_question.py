@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.question import Clause, Query, parse_question, region_scope
+from rag.question import Clause, Query, excluded_by_region, parse_question, region_scope
 from rag.sentences import sentence_spans
 from rag.text import stem
 
@@ -103,6 +103,18 @@ def test_region_is_scope_and_region_scope_lists_its_areas() -> None:
     scope = region_scope(q)
     assert {"Cornwall", "Wiltshire"} <= scope and not scope & {"Bolton", "Medway", "Suffolk"}
     assert region_scope(parse("Which areas were praised for portage?")) == set()
+
+
+def test_a_region_set_apart_is_excluded_not_scoped() -> None:
+    for text in ("Which areas were praised for portage excluding the south west?",
+                 "which areas outside the south west were praised for portage",
+                 "apart from the south west, where was portage praised?"):
+        q = parse(text)
+        assert q.regions == [] and q.exclude_regions == ["South West"] and q.has_scope, text
+        assert q.clauses[0].topic == "portage", text
+    assert {"Cornwall", "Wiltshire"} <= excluded_by_region(parse("outside the south west, which areas praised portage?"))
+    q = parse("which areas in the south west, apart from Cornwall, praised portage?")
+    assert q.regions == ["South West"] and q.exclude_areas == ["Cornwall"]
 
 
 def test_framework_kind_and_latest() -> None:

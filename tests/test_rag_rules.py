@@ -175,6 +175,21 @@ def test_follow_up_narrows_counts_and_rescopes_years(lib) -> None:
     assert a.yes_areas == ["Camden"]
 
 
+def test_follow_up_turns_the_question_round_lists_it_and_sets_a_region_apart(lib) -> None:
+    a = lib.ask("and which weren't?", history=HISTORY)  # Salford's 2024 letter praises them
+    assert a.intent == "set" and a.yes_areas == ["Salford"] and "did not" in a.read_as
+    assert [f.verdict for f in a.findings if f.area == "Camden"] == ["no"]
+    a = lib.ask("and which did?", history=["which areas were not criticised over short breaks?"])
+    assert a.yes_areas == ["Camden", "Salford"]
+    assert lib.ask("which did?", history=HISTORY).text == CLARIFY  # nothing to turn back
+    count = ["how many areas were criticised over short breaks?"]
+    for text in ("name them", "which ones?", "can you list them please"):
+        a = lib.ask(text, history=count)
+        assert a.intent == "set" and a.yes_areas == ["Camden", "Salford"], text
+    a = lib.ask("excluding the london ones", history=HISTORY)
+    assert a.yes_areas == ["Salford"] and "Camden" not in {f.area for f in a.findings} and "not London" in a.read_as
+
+
 def test_unresolvable_follow_up_asks_back(lib) -> None:
     a = lib.ask("did they say the same?")
     assert a.abstained and a.text == CLARIFY and not a.citations
