@@ -34,7 +34,9 @@ TYPED: dict[str, str] = {
     "gp": "general practitioner", "cyp": "children and young people", "yp": "young people",
     "mh": "mental health", "ks2": "key stage 2", "ks4": "key stage 4", "ks5": "key stage 5",
     "jsna": "joint strategic needs assessment", "dcs": "director of children's services",
-    "ceo": "chief executive officer", "sen support": "special educational needs support",
+    "ceo": "chief executive officer", "phb": "personal health budget", "phbs": "personal health budgets",
+    "sendco": "special educational needs coordinator", "sendcos": "special educational needs coordinators",
+    "nd": "neurodevelopmental", "sen support": "special educational needs support",
 }
 
 _ACRO_RE = re.compile(r"\(([A-Z][A-Za-z]{1,7})\)")
