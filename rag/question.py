@@ -269,7 +269,7 @@ _SCOPE_GLUE = frozenset("in the of from for at on to by during before after sinc
 _SAY_TAIL_RE = re.compile(rf"\s*\??\s*(?:which|what)\s+{_UNIT}\s+(?:say|said|says|mention|mentions|report|reports)"
                           r"(?:\s+(?:that|this|so|it))?\s*\??\s*$", re.I)
 # A comparison's frame: "how did A and B compare on X" (areas and years already taken out).
-_COUNT_FRAME_RE = re.compile(rf"^\s*(?:count|tally|list)\s+(?:up\s+)?(?:(?:the|all)\s+)?(?:{_UNIT}\s+)?(?:(?:that|which|where)\s+)?(?:(?:were|was|are|is)\s+)?|"
+_COUNT_FRAME_RE = re.compile(rf"^\s*(?:count|tally|list)\s+(?:up\s+)?(?:(?:the|all(?:\s+the)?|every|each)\s+)?(?:{_UNIT}\s+)?(?:(?:that|which|where)\s+)?(?:(?:were|was|are|is)\s+)?|"
                              rf"^\s*(?:(?:what|which|the)\s+)?(?:proportion|share|percentage|fraction|number|no\.?)\s+of\s+(?:the\s+)?{_UNIT}\s+"
                              r"(?:(?:with|that|which|where|whose)\s+)?", re.I)
 _MENTIONED_RE = re.compile(r"\s+(?:(?:is|are|was|were|been|being|get|gets|got)\s+)?(?:mentioned|discussed|referred\s+to|"
@@ -329,8 +329,8 @@ _FRAME_RES = (
                r"described|considered|noted|rated)\s+)?(?:to\s+)?(?:(?:have|be)\s+)?", re.I),
     re.compile(r"^\s*(?:has|have|had)\s+(?:been\s+)?(?:found\s+to\s+(?:have|be)\s+)?", re.I),
     re.compile(r"^\s*(?:(?:reports?|letters?|documents?|inspections?)\s+)?(?:say|says|said|report|reported|cite|cited)\s+(?:that\s+)?", re.I),
-    re.compile(r"^\s*(?:found|find|judged|identified|noted|saw|seen|deemed|described|considered|rated|shown|"
-               r"inspected|told)\s+(?:that\s+)?(?:to\s+(?:have|be)\s+)?(?:as\s+)?(?:having\s+)?", re.I),
+    re.compile(r"^\s*(?:(?:got|get|gets|getting|been|being)\s+)?(?:found|find|judged|identified|noted|saw|seen|deemed|"
+               r"described|considered|rated|shown|inspected|told(?!\s+off\b))\s+(?:that\s+)?(?:to\s+(?:have|be)\s+)?(?:as\s+)?(?:having\s+)?", re.I),
     re.compile(r"^\s*(?:(?:in|for|of|at|from)\s+(?=(?:were|was|are|is|had|have|did|do)\b))", re.I),
     re.compile(r"^\s*(?:still|also|nonetheless|nevertheless|yet|then|however|currently|ever)\b\s*", re.I),
 )
@@ -372,7 +372,8 @@ _CONNECT_RE = re.compile(
     r"(?:good|bad|poor|weak|strong|better|worse)\s+(?:at|on|for|with|in))\b)|"
     # "good local offer but bad co-production": "but" before a lean word turns to a new clause
     r",?\s+\b(?P<op2>but|yet|whereas)\s+(?=(?:good|bad|poor|weak|strong|better|worse|great|excellent|"
-    r"terrible|awful|effective|ineffective|inadequate)\b)",
+    r"terrible|awful|effective|ineffective|inadequate|long|lengthy|slow|quick|timely|limited|insufficient|"
+    r"excessive|too|few|little|no)\b)",
     re.I,
 )
 # "both X and Y" / "X and Y both": two topics the same lean applies to.
@@ -695,7 +696,10 @@ def _areas(q: Query, work: str, indexed: list[str], common: frozenset[str]) -> s
     if ex:
         work = work[: ex.start()] + " " * (ex.end() - ex.start()) + work[ex.end():]
         # "apart from Medway and Bolton, ...": the glue between the excluded names goes too
-        work = work[: ex.start()] + re.sub(r"^[\s,]*(?:(?:and|or|nor|&)[\s,]+)*", " ", work[ex.start():], flags=re.I)
+        # ("other than those in London": the pronoun for the places goes with them)
+        work = work[: ex.start()] + re.sub(r"^[\s,]*(?:(?:and|or|nor|&)[\s,]+)*(?:(?:those|the\s+ones|ones|the\s+areas|areas|"
+                                           r"councils|las)\s+(?:in|from|of)?\s*(?=\s|,|$))?",
+                                           " ", work[ex.start():], flags=re.I)
         work = re.sub(r"(?<=\s)(?:and|or|&)(?=\s*(?:,|$))", " ", work, flags=re.I)
     # Leftover glue around removed names: "in , and", "for 's", "the borough of".
     work = re.sub(r"\b(?:in|for|of|at|about|from|by)\s+(?:the\s+)?(?:(?:london\s+)?borough\s+of\s+)?"
@@ -990,6 +994,8 @@ def _clause(raw: str) -> Clause:
             polarity, explicit = (1 if m.group("pos") else -1), True
             topic = (topic[: m.start()] + " " + topic[m.end():]).strip()
     topic = re.sub(r"^\s*that\s+", "", topic, flags=re.I)  # "(found) that waits were long"
+    # "areas where AP was (a concern)": the copula the lean word leaned on
+    topic = re.sub(r"(?<=\w)\s+(?:was|were|is|are|as|been|being|be)\s*$", "", topic, flags=re.I)
     if not re.search(r"[a-z0-9]{2,}", topic, re.I) or _BARE_FRAME_RE.match(topic) \
             or re.fullmatch(rf"\W*(?:(?:the|all|any|{_UNIT})\W*)+", topic, re.I):  # "north east areas": the unit alone
         topic = ""

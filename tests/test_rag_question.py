@@ -145,6 +145,20 @@ def test_framework_in_words_people_type() -> None:
     assert parse("which areas had children older than 11 waiting for therapy").framework is None
 
 
+def test_casual_frames_but_long_got_told_list_every_and_a_trailing_copula() -> None:
+    q = parse("areas w/ good portage but long therapy waits")
+    assert [c.topic for c in q.clauses] == ["portage", "long therapy waits"] and q.clauses[0].polarity == 1
+    assert parse("which areas got told their send strategy wasnt embedded").clauses[0].topic == \
+        "send strategy wasnt embedded"
+    assert [(c.topic, c.polarity) for c in parse("how many councils got told off about their portage").clauses] == \
+        [("their portage", -1)]
+    for text in ("list every area where portage was a concern", "which areas had portage as a concern"):
+        q = parse(text)
+        assert q.intent == "set" and [(c.topic, c.polarity) for c in q.clauses] == [("portage", -1)], text
+    q = parse("which areas, other than those in the south west, had good portage")
+    assert q.exclude_regions == ["South West"] and [(c.topic, c.polarity) for c in q.clauses] == [("portage", 1)]
+
+
 def test_a_preamble_without_a_comma_before_which_areas() -> None:
     q = parse("in the joint inspections which areas had long portage waits")
     assert q.intent == "set" and q.clauses[0].topic == "long portage waits"
