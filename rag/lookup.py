@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -143,12 +144,16 @@ def names_person(text: str, lower: frozenset[str], areas: frozenset[str]) -> boo
     return False
 
 
-def holds_answer(lib: Library, kind: str, text: str) -> bool:
-    """Whether a sentence holds the kind of answer the question asks for (Query.asks_figure)."""
+def answer_check(lib: Library, kind: str) -> Callable[[str], bool]:
+    """Whether a sentence holds the kind of answer the question asks for (Query.asks_figure),
+    as one test built once per question."""
     if kind == "person":
-        return names_person(text, lib.sentence_index.lower_words(),
-                            frozenset(w.lower() for a in lib.areas() for w in a.split()))
-    return bool(_FIGURE[kind].search(_LABEL_NUMBER_RE.sub(" ", text) if kind in ("count", "money", "clock") else text))
+        lower = lib.sentence_index.lower_words()
+        areas = frozenset(w.lower() for a in lib.areas() for w in a.split())
+        return lambda text: names_person(text, lower, areas)
+    if kind in ("count", "money", "clock"):
+        return lambda text: bool(_FIGURE[kind].search(_LABEL_NUMBER_RE.sub(" ", text)))
+    return lambda text: bool(_FIGURE[kind].search(text))
 
 
 def _label(sentence: str) -> bool:
@@ -170,13 +175,13 @@ def score_sentences(lib: Library, q: Query, idx: np.ndarray) -> np.ndarray:
     # answer a question about provision; facts about them come from the letters table.
     # Names, addresses and websites live there, though, and a name can stand alone as a label.
     contact = q.asks_figure in _CONTACT_KINDS
+    holds = answer_check(lib, q.asks_figure) if contact else None
     if not contact:
         admin = np.array([si.passages[int(si.pidx[k])].section.split(" > ")[0] in ADMIN_SECTIONS for k in idx])
         scores = scores - ADMIN_PENALTY * admin
     # A heading or label left in the text ("Ofsted", "Director of Children's Services") is
     # not a sentence that answers anything.
-    short = np.array([_label(si.text(int(k))) and not (contact and holds_answer(lib, q.asks_figure, si.text(int(k))))
-                      for k in idx])
+    short = np.array([_label(si.text(int(k))) and not (holds and holds(si.text(int(k)))) for k in idx])
     scores = np.where(short, scores - 1.0, scores)
     if q.asks_number:
         has_num = np.array([bool(_NUMBER_RE.search(si.text(int(k)))) for k in idx])
@@ -212,7 +217,8 @@ def lookup(lib: Library, q: Query, letters: list[Letter], book: CitationBook, *,
             # "How much does an EHC plan cost?": a sentence on topic without a figure of the
             # kind asked for does not answer it, however close it is.
             top = [j for j in order[:FIGURE_CANDIDATES] if scores[j] >= floor]
-            holding = [j for j in top if holds_answer(lib, q.asks_figure, si.text(int(idx[j])))]
+            holds = answer_check(lib, q.asks_figure)
+            holding = [j for j in top if holds(si.text(int(idx[j])))]
             if not holding:
                 res.no_figure = True
                 return res

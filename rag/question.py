@@ -708,19 +708,18 @@ def _areas(q: Query, work: str, indexed: list[str], common: frozenset[str]) -> s
     return work
 
 
+def _areas_of(regions: list[str]) -> set[str]:
+    return {a for r in regions for a in region_areas(r)}
+
+
 def region_scope(q: Query) -> set[str]:
-    out: set[str] = set()
-    for r in q.regions:
-        out.update(region_areas(r))
-    return out
+    """The areas of the regions the question is scoped to ("in the north west")."""
+    return _areas_of(q.regions)
 
 
 def excluded_by_region(q: Query) -> set[str]:
     """The areas of the regions the question sets apart ("excluding London")."""
-    out: set[str] = set()
-    for r in q.exclude_regions:
-        out.update(region_areas(r))
-    return out
+    return _areas_of(q.exclude_regions)
 
 
 def _years(q: Query, work: str, today: datetime.date | None = None) -> str:
