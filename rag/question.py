@@ -167,14 +167,20 @@ _ABSENCE_RE = re.compile(r"^\s*(?:(?:still|also|yet|currently|then)\s+)?(?:(?:ha
                          r"too\s+few|insufficient|no\s+longer\s+had|short\s+of)\b\s*", re.I)
 # Evaluation constructions that attach a topic: polarity +1 praise, -1 criticism.
 _EVAL_RE = re.compile(
-    r"\b(?:(?P<pos>prais\w*|commend\w*|celebrat\w*|complimented|strong|strengths?\s+(?:in|of|around|with)|"
+    r"\b(?:(?P<pos>prais\w*|commend\w*|celebrat\w*|complimented|strong|impressed\s+(?:with|by)|strengths?\s+(?:in|of|around|with)|"
     r"good\s+practice\s+(?:in|on|around)|positive\s+(?:about|on|for)|(?:(?:did|do|does|doing)\s+|(?<![\w\s])\s*)well\s+(?:on|in|with|at)|"
     r"(?:well|good|positively)\s+(?:regarded|rated|reviewed|thought\s+of)|highlighted\s+as\s+(?:a\s+)?strength)"
     r"|(?P<neg>criticis\w*|criticiz\w*|criticism\s+(?:of|for|over)|concerns?\s+(?:about|over|with|around|regarding|on)|"
     r"worries\s+(?:about|over)|(?:worried|concerned|unhappy|dissatisfied)\s+(?:about|over|with|by)|weak(?:ness|nesses)?\s+(?:in|of|around|with)|problems?\s+(?:with|in|around|of)|"
     r"issues?\s+(?:with|in|around|over)|failings?\s+(?:in|of|around)|shortcomings\s+(?:in|of)|"
-    r"poor(?:ly)?\s+(?:rated|regarded)|told\s+(?:off|to\s+improve)|need(?:s|ed)?\s+to\s+(?:improve|do\s+better|work\s+on)|"
-    r"struggl\w*\s+(?:with|to))"
+    r"poor(?:ly)?\s+(?:rated|regarded)|told\s+off|need(?:s|ed)?\s+to\s+(?:improve|do\s+better|work\s+on)|"
+    r"struggl\w*\s+(?:with|to)|"
+    r"^\s*to\s+(?:improve|do\s+better|work\s+on)|"
+    # a directive: "told / asked / urged to (improve) X", "must / should (leaders) improve X"
+    r"(?:told|asked|urged|advised|encouraged|required|instructed|directed|expected|recommended)\s+to"
+    r"(?:\s+(?:improve|do\s+better|work\s+on))?|"
+    r"(?:must|should|ought\s+to|ha(?:ve|s|d)\s+to)\s+(?:(?:the\s+)?(?:area\s+|local\s+)?(?:leaders|partnerships?|councils?|"
+    r"they)\s+)?(?:improve|do\s+better|work\s+on))"
     r")\b(?:\s+(?:for|over|about|on|in|around|with)\b)?\s*",
     re.I,
 )
@@ -209,7 +215,7 @@ _MANNER_RE = re.compile(r"\s+(?:(?P<pos>positively|favourably|favorably|approvin
 _EDGE_EVAL_RES = (
     re.compile(r"^\s*(?:(?P<pos>good|great|excellent|strong|outstanding|better|best)|(?P<neg>bad|poor|weak|inadequate|"
                r"terrible|awful|worse|worst))(?:\s+(?:at|on|for|with|in))?\s+(?=[a-z])", re.I),
-    re.compile(r"\s+(?:(?:is|are|was|were|being)\s+)?(?:(?P<pos>good|great|excellent|strong|praised)|"
+    re.compile(r"\s+(?:(?:is|are|was|were|being|been|get|gets|got)\s+)?(?:(?P<pos>good|great|excellent|strong|praised)|"
                r"(?P<neg>bad|poor|weak|problems?|issues?|concerns?|worries|failings?|criticised|criticized))\W*$", re.I),
 )
 _CONCERN_RE = re.compile(r"^\s*(?:(?:real|major|serious|significant|big)\s+)?(?:concerns?|problems?|issues?|worries|"
@@ -219,7 +225,7 @@ _NOT_A_PROBLEM_RE = re.compile(r"\s+(?:(?:is|are|was|were)\s*)?(?:not|n't|never)
                                r"(?:problem|issue|concern|worry|weakness)s?\W*$", re.I)
 # "was X a problem?", "is X a strength?": a yes/no judgement of a topic.
 _WAS_IT_RE = re.compile(
-    r"^\s*(?:and\s+|but\s+|so\s+)?(?:(?:was|were|is|are)\s+)?(?P<topic>.+?)\s+(?:seen\s+as\s+|judged\s+|found\s+)?"
+    r"^\s*(?:and\s+|but\s+|so\s+)?(?:(?:was|were|is|are)\s+)?(?P<topic>.+?)\s+(?:(?:get|gets|got|been|being)\s+)?(?:seen\s+as\s+|judged\s+|found\s+)?"
     r"(?:(?P<neg>an?\s+(?:problem|concern|weakness|worry|issue|area\s+for\s+improvement)|criticised|criticized)|"
     r"(?P<pos>an?\s+strength|praised|commended))\b[\s,;:.?!]*(?:(?:in|for|at|and|or)\b[\s,;:.?!]*)*$", re.I)
 # A follow-up that judges what was asked before: "was that a problem there too?"
@@ -318,7 +324,7 @@ _FRAME_RES = (
     re.compile(rf"^\s*(?:are\s+there\s+)?any\s+{_UNIT}\b\s*", re.I),
     re.compile(r"^\s*where\s*", re.I),
     re.compile(r"^\s*(?:is|are|was|were|did|do|does|has|have|had)\s+(?:there\s+)?(?:any\s+)?", re.I),
-    re.compile(r"^\s*(?:the\s+)?(?:inspectors?|inspection(?:\s+teams?)?|reports?|letters?|documents?)\s+"
+    re.compile(r"^\s*(?:the\s+)?(?:inspectors?|inspection(?:\s+teams?)?|reports?|letters?|documents?|ofsted|cqc)\s+"
                r"(?:(?:have|has|had|did|do|does)\s+(?:not\s+)?)?"
                r"(?:find|found|say|said|report(?:ed)?|identif(?:y|ied)|note[ds]?|mention(?:ed)?|describe[ds]?|"
                r"highlight(?:ed)?|raise[ds]?|see|saw|state[ds]?|judge[ds]?|conclude[ds]?|saying|finding|stating|"
@@ -330,7 +336,7 @@ _FRAME_RES = (
     re.compile(r"^\s*(?:has|have|had)\s+(?:been\s+)?(?:found\s+to\s+(?:have|be)\s+)?", re.I),
     re.compile(r"^\s*(?:(?:reports?|letters?|documents?|inspections?)\s+)?(?:say|says|said|report|reported|cite|cited)\s+(?:that\s+)?", re.I),
     re.compile(r"^\s*(?:(?:got|get|gets|getting|been|being)\s+)?(?:found|find|judged|identified|noted|saw|seen|deemed|"
-               r"described|considered|rated|shown|inspected|told(?!\s+off\b))\s+(?:that\s+)?(?:to\s+(?:have|be)\s+)?(?:as\s+)?(?:having\s+)?", re.I),
+               r"described|considered|rated|shown|inspected|told(?!\s+off\b)(?!\s+to\s+(?!have\b|be\b)))\s+(?:that\s+)?(?:to\s+(?:have|be)\s+)?(?:as\s+)?(?:having\s+)?", re.I),
     re.compile(r"^\s*(?:(?:in|for|of|at|from)\s+(?=(?:were|was|are|is|had|have|did|do)\b))", re.I),
     re.compile(r"^\s*(?:still|also|nonetheless|nevertheless|yet|then|however|currently|ever)\b\s*", re.I),
 )
@@ -955,6 +961,12 @@ def _clause(raw: str) -> Clause:
         polarity, explicit = (1 if m.group("pos") else -1), True
         # "letters that criticised X": the relative pronoun goes with its verb
         head = re.sub(r"\b(?:which|that|who)\s+(?:(?:were|was|have|has|had)\s+)?$", " ", s[: m.start()], flags=re.I)
+        # "did the ICB get criticised", "received criticism for X", "did CQC flag concerns about
+        # X": the verb that carries the lean word, and who said it, are frame
+        head = re.sub(r"(?:^|\s)(?:(?:the\s+)?(?:inspectors?|inspection(?:\s+team)?|ofsted|cqc|they|reports?|letters?)\s+)?"
+                      r"(?:(?:get|gets|got|getting|been|being|be|were|was|is|are|receive[ds]?|receiving|drew|draws?|"
+                      r"attract(?:ed|s)?|came\s+in\s+for|come\s+in\s+for|flag(?:ged|s)?|raise[ds]?|express(?:ed|es)?|"
+                      r"voice[ds]?|ha(?:ve|s|d)|identif(?:y|ied|ies)|note[ds]?)\s*)+$", " ", head, flags=re.I)
         s = (head + " " + s[m.end():]).strip()
     m = _MANNER_RE.search(s)
     if m:  # "mention X positively", "write about X critically"
