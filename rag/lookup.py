@@ -45,7 +45,7 @@ _NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|t
                         r"twenty|thirty|forty|fifty|hundred|half|third|quarter|majority|minority|most|few)\b", re.I)
 # What counts as a figure when the question asks for one (Query.asks_figure).
 _FIGURE = {
-    "count": re.compile(r"\d|%|\bper\s*cent\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    "count": re.compile(r"\d|%|\bper\s*cent\b|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|"
                         r"twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
                         r"half|third|quarter|dozen)\b", re.I),
     "money": re.compile(r"£|\bpounds?\b|\b(?:million|billion)\b", re.I),
@@ -62,7 +62,12 @@ _CAPWORD = r"[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)*"
 _CAP_PAIR_RE = re.compile(rf"(?=\b({_CAPWORD})\s+({_CAPWORD})\b)")
 # ... a year, a key stage, a school year or an age is a label, not the figure asked for.
 _LABEL_NUMBER_RE = re.compile(r"\b(?:19|20)\d\d\b|\bkey\s+stages?\s+\d+|\byears?\s+\d+\b|"
-                              r"\b\d+\s*(?:-|to|and)?\s*(?:\d+\s*)?-?\s*years?[\s-]*olds?\b|\bages?d?\s+\d+", re.I)
+                              r"\b\d+\s*(?:-|to|and)?\s*(?:\d+\s*)?-?\s*years?[\s-]*olds?\b|\bages?d?\s+\d+|"
+                              # an age band (SEND covers ages 0 to 25): "the 0-25 service", "19-25
+                              # age group"; a range with a unit after it is a quantity ("12-18 weeks")
+                              r"\b(?:the|aged?|ages|for)\s+['‘]?1?\d\s*(?:-|–|to)\s*(?:[5-9]|1\d|2[0-5])\b"
+                              r"(?!\s*(?:%|per\s*cent|weeks?|months?|days?|hours?|minutes?|working)\b)|"
+                              r"\b1?\d\s*(?:-|–|to)\s*(?:[5-9]|1\d|2[0-5])(?:\s+ages?\b|\s*[.;]?\s*$)", re.I)
 FIGURE_CANDIDATES = 5  # a figure question: one of this many best sentences must hold a figure
 _NAME_RE = re.compile(r"(?<![.?!]\s)(?<!^)\b((?:[A-Z][a-z']+|[A-Z]{2,})(?:\s+(?:of\s+|and\s+|the\s+)?"
                       r"(?:[A-Z][a-z']+|[A-Z]{2,}))+)\b")

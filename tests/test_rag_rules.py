@@ -806,6 +806,14 @@ def test_a_question_that_asks_for_a_figure_needs_a_sentence_that_gives_one(lib) 
     letters["kent"] = kent([],
                              ["Pupils at key stage 2 in 2022 do not read well enough."])
     assert tiny_library(letters).ask("how many pupils in kent read well enough?").abstained
+    # ... and so is an age band ("the 0-25 service") or "one" as a determiner; a range with a
+    # unit after it is a quantity
+    letters["kent"] = kent([],
+                           ["The 0-25 disability team works from one office in the town centre.",
+                            "Young people in the 19–25 age group get help from the disability team."])
+    assert tiny_library(letters).ask("how many staff are in the kent disability team?").abstained
+    letters["kent"] = kent([], ["The disability team has 14 to 20 staff in the town centre."])
+    assert not tiny_library(letters).ask("how many staff are in the kent disability team?").abstained
 
 
 def test_figure_questions_read_from_their_frame() -> None:
