@@ -1,4 +1,6 @@
-"""Direction of a comparison: "above the national average" is not "below" it.
+"""Direction of a comparison: "above the national average" is not "below" it; and the
+same for completion: "the register is in development" is not "the register is well
+established".
 
 The dense model scores "attendance is below the national average" nearly as high as
 "attendance is above the national average" for a topic asking for the second, and the
@@ -14,7 +16,7 @@ import re
 
 import numpy as np
 
-__all__ = ["direction", "directions"]
+__all__ = ["completion", "direction", "directions"]
 
 # English fixed compounds that use a comparative as a name, not a comparison.
 _NAMES = re.compile(r"\bhigher\s+education\b|\bgreater\s+(?:manchester|london)\b", re.I)
@@ -34,3 +36,31 @@ def direction(text: str) -> int:
 def directions(sentences: list[str]) -> np.ndarray:
     """``direction`` of each sentence."""
     return np.array([direction(s) for s in sentences], dtype=np.int8)
+
+
+# Completion is the other axis the dense model cannot see: "X is well established" and "X is
+# in development" read nearly the same. Its markers are aspect, not topic: the closed class of
+# ways English says a thing is finished and in use, or not yet.
+_INCOMPLETE = re.compile(
+    r"\b(?:not\s+yet|yet\s+to|in\s+development|under\s+development|in\s+its\s+infancy|too\s+early|"
+    r"being\s+(?:developed|established|embedded|implemented|introduced|set\s+up|rolled\s+out)|"
+    r"(?:at\s+an?|in\s+the|at\s+the)\s+(?:very\s+)?early\s+stages?|early\s+stages?\s+of|"
+    r"working\s+towards|still\s+(?:developing|being|to\b)|"
+    r"not\s+(?:\w+\s+)?(?:fully|well|yet|securely|firmly)\s+(?:established|embedded|in\s+place|implemented|developed))\b",
+    re.I)
+_COMPLETE = re.compile(r"\b(?:established|embedded|in\s+place|fully\s+implemented|well[\s-]developed|"
+                       r"up\s+and\s+running)\b", re.I)
+
+
+def completion(text: str) -> int:
+    """+1 when ``text`` says something is finished and in use ("well established",
+    "embedded", "in place"), -1 when it says not yet ("in development", "yet to", "at an early
+    stage", "not fully established"), 0 neither."""
+    if _INCOMPLETE.search(text):
+        return -1
+    return int(bool(_COMPLETE.search(text)))
+
+
+def completions(sentences: list[str]) -> np.ndarray:
+    """``completion`` of each sentence."""
+    return np.array([completion(s) for s in sentences], dtype=np.int8)

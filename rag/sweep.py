@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rag.compose import CitationBook, letter_label
-from rag.direction import direction, directions
+from rag.direction import completion, completions, direction, directions
 from rag.glossary import harvest
 from rag.question import Clause, Query
 from rag.relevance import BM25_BONUS, FLOOR, Calibrated
@@ -57,6 +57,9 @@ class ClauseCheck:
     """Sentences stating only the opposite direction of the topic's comparison (rag/direction.py)."""
     along: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     """... and only the topic's own direction."""
+    complement: bool = False
+    """The question asks for the letters saying the opposite of its topic: negated ("did not
+    have X above average"), or criticism of a finished thing ("lacked an established X")."""
 
 
 @dataclass
@@ -130,13 +133,18 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
         # is on topic only if it names that thing, however close a neighbouring role reads.
         scores = np.where(si.naming(named), scores, np.minimum(scores, FLOOR - 0.01))
     against = along = np.zeros(0, np.int64)
-    d = direction(c.topic)
+    d, axis = direction(c.topic), directions
+    if not d:
+        d, axis = completion(c.topic), completions
     if d:
         # "attendance above the national average": a sentence saying it is below says the
         # opposite, however close it reads
         cand = np.nonzero(scores >= FLOOR)[0]
-        dirs = directions([si.text(int(k)) for k in cand])
+        dirs = axis([si.text(int(k)) for k in cand])
         against, along = cand[dirs == -d], cand[dirs == d]
+    # "lacked a fully established X", "criticised for not having X in place": the letters
+    # saying it is not yet established answer it, as "did not have an established X" would
+    complement = c.negated != bool(d and axis is completions and c.polarity < 0)
     cal = si.calibrate(scores)
     polarity = c.polarity
     weak = False
@@ -157,7 +165,7 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
         weak = bool(polarity) and abs(logit) < CLEAR_MARGIN
     if c.negated:
         polarity = -polarity if polarity else -1
-    return ClauseCheck(c, cal, polarity, weak, against, along)
+    return ClauseCheck(c, cal, polarity, weak, against, along, complement)
 
 
 def judge(lib: Library, chk: ClauseCheck, letter_id: str) -> LetterVerdict:
@@ -171,13 +179,13 @@ def judge(lib: Library, chk: ClauseCheck, letter_id: str) -> LetterVerdict:
         # "below the national average" when asked "above": the opposite, unless a sentence
         # not going that way is nearly as much on topic. Asked "not above", the other way round:
         # "below" is the answer and "above" the opposite.
-        wrong, right = (chk.along, chk.against) if chk.clause.negated else (chk.against, chk.along)
+        wrong, right = (chk.along, chk.against) if chk.complement else (chk.against, chk.along)
         opposite = np.isin(rel, wrong)
         if opposite.any():
             if opposite.all() or chk.cal.scores[rel[opposite]].max() - chk.cal.scores[rel[~opposite]].max() > MIXED_GAP:
                 return LetterVerdict("no", list(map(int, rel[opposite])), "says the opposite")
             rel = rel[~opposite]
-        if chk.clause.negated and np.isin(rel, right).any():
+        if chk.complement and np.isin(rel, right).any():
             return LetterVerdict("yes", list(map(int, rel[np.isin(rel, right)])), "says so")
     if chk.polarity == 0:
         return LetterVerdict("yes", list(map(int, rel)), "mentions it")

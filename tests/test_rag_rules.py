@@ -1080,6 +1080,27 @@ def test_a_sentence_going_the_other_way_of_a_comparison_says_the_opposite() -> N
     assert set(lib.ask("which areas mention the rate of permanent exclusion?").yes_areas) >= {"Camden", "Kent"}
 
 
+def test_a_thing_not_yet_established_is_the_opposite_of_an_established_one() -> None:
+    from rag.direction import completion, completions
+    assert completion("a well established sensory support service") == 1
+    assert completion("the service is in development") == -1 == completion("the service is not yet fully established")
+    assert completion("leaders have yet to establish the service") == -1
+    assert completion("the sensory support service") == 0
+    assert list(completions(["It is embedded.", "It is at an early stage.", "It is valued."])) == [1, -1, 0]
+    # Kent's note sits under the "effective" heading, so its stance reads as praise; what it
+    # says is that the service is not there yet
+    letters = {**LETTERS,
+               "kent": kent(["The sensory support service is in development."], ["Waits are long."]),
+               "camden": camden(["The sensory support service is well established and valued by families."],
+                                ["Waits are long."])}
+    lib = tiny_library(letters)
+    assert lib.ask("which areas have a well established sensory support service?").yes_areas == ["Camden"]
+    assert lib.ask("which areas did not have a fully established sensory support service?").yes_areas == ["Kent"]
+    assert lib.ask("which areas lacked an established sensory support service?").yes_areas == ["Kent"]
+    # no completion asked: both speak to it
+    assert set(lib.ask("which areas mention the sensory support service?").yes_areas) >= {"Camden", "Kent"}
+
+
 def test_any_verb_governing_an_outcome_is_frame_not_topic() -> None:
     def read(text):
         q = parse_question(text, AREAS)
