@@ -42,7 +42,7 @@ COMPARE_GAP = 0.45  # ... the second within this of the first (one line per lett
 LIST_ITEMS = 8  # a lead sentence that opens a list brings up to this many of its items
 MAX_WORDS = 100  # the whole answer: label, section and quotes (the median stays well under 80)
 _NUMBER_RE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                        r"twenty|thirty|forty|fifty|hundred|half|third|quarter|majority|minority|most|few)\b", re.I)
+                        r"twenty|thirty|forty|fifty|hundred|half|third|quarter|twice|double|treble|triple|majority|minority|most|few)\b", re.I)
 # What counts as a figure when the question asks for one (Query.asks_figure).
 _FIGURE = {
     "count": re.compile(r"\d|%|\bper\s*cent\b|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|"

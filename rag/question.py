@@ -43,7 +43,7 @@ _SET_RE = re.compile(
     rf"^\s*(?:[\w/]+\s+){{0,2}}(?:{_UNIT_AREA}|{_UNIT_DOC})\s+(?:where|that|which|with|whose|mentioning|referring|"
     rf"discussing|citing|saying|praising|criticising|criticizing|covering|showing|finding)\b|\bany\s+{_UNIT}\b|"
     rf"\b(?:tell|show)\s+me\s+(?:which|where|the)\b|[,;:-]\s*(?:where|which\s+{_UNIT})\b|\s(?:where|in\s+which|which)\W*$|"
-    rf"\s(?:{_UNIT_AREA})\W*$",  # "2024 positive outcome areas"
+    rf"(?<!\bthe)(?<!\bthis)(?<!\bthat)(?<!\btheir)(?<!\bits)(?<!\bour)(?<!\bof)\s(?:{_UNIT_AREA})\W*$",  # "2024 positive outcome areas"
     re.I,
 )
 _WHICH_OF_RE = re.compile(r"^[\s,;:]*(?:so\s+|and\s+)?which\s+(?:of\b|(?=(?:were|was|are|had|have|did)\b))", re.I)  # "which of A and B ...": a set
@@ -73,8 +73,9 @@ _REPEATED_RE = re.compile(rf"\b(?:(?:been|were|was|got|get|being)\s+)?(?:inspect
                           rf"multiple|several|two|2|repeat(?:ed)?|both\s+(?:an?\s+)?(?:old|earlier)\s+and\s+(?:a\s+)?new)\s+"
                           rf"(?:(?:send|area|joint|full)\s+)?{_UNIT_DOC}\b", re.I)
 _REVISIT_RE = re.compile(r"\brevisit|\bre-?inspect(?:ed|ion)\b", re.I)
-_LATEST_RE = re.compile(r"\b(?:latest|most\s+recent|newest|current|last)\s+(?:full\s+)?"
-                        r"(?P<unit>(?:report|letter|inspection|document|visit)s?)\b|\b(?:latest|most\s+recent)\s+one", re.I)
+_LATEST_RE = re.compile(r"\b(?:latest|most\s+recent|newest|current|last)\s+(?:(?:full|local|area|send|joint|ofsted|cqc)\s+){0,3}"
+                        r"(?P<unit>(?:report|letter|inspection|document|visit)s?)\b|\b(?:latest|most\s+recent)\s+one|"
+                        r"\blast\s+(?:inspected|visited)\b", re.I)
 _EXCLUDE_RE = re.compile(r"\((?:\s*(?:but\s+)?not|\s*minus|\s*without)\s+|\b(?:apart\s+from|except(?:\s+for)?|other\s+than|excluding|excl\.?|exc\.?|not\s+including|"
                          r"besides?|aside\s+from|leav(?:ing|e)\s+out|ignor(?:ing|e)|but\s+not|not\s+counting|discounting|"
                          r"save\s+for)\s+", re.I)
@@ -127,7 +128,7 @@ _CONCLUDE_RE = re.compile(r"\bconclu|\boutcome\b|\bverdict\b|\bjudge?ment\b|\bre
                           r"^\W*what\s+(?:did|does|has)\s+(?:[\w']+\s+){1,3}?(?:get|got|receive|received)\b"
                           r"(?:\s+(?:in|at|for|from)\s+(?:its|their|the)\s+(?:(?:last|latest|most\s+recent|\d{4})\s+)?"
                           r"(?:inspection|report|letter|visit)s?)?\W*$", re.I)
-_NUMBER_RE = re.compile(r"\bhow\s+(?:many|much|long|far|often|old)\b|\bwhat\s+(?:share|proportion|"
+_NUMBER_RE = re.compile(r"\bhow\s+(?:many|much|long|far|often|old|late|soon)\b|\b(?:max|maximum|minimum)\b|\bwhat\s+(?:share|proportion|"
                         r"percentage|number|age|per\s*cent)\b|\bwhat\s+%|\bhow\s+quickly\b|"
                         r"\b(?:the\s+)?(?:number|proportion|percentage|share|rate)\s+of\b|\bfigures?\b", re.I)
 # The answer is a figure and nothing else will do: a count or a share ("how many ...", "what
@@ -390,8 +391,10 @@ _BOTH_RE = re.compile(r"(?P<prep>\b(?:for|over|about|on|with|in|at)\s+)?\bboth\s
 # tell me", "I want to know if"), and who is asking ("I'm a parent in X,", "as a
 # journalist"). What the asker says of their child stays: "my son is autistic" -> "autistic".
 _CHAT_RES: tuple[tuple[re.Pattern[str], str | None], ...] = (
-    (re.compile(r"^\W*(?:(?:hi|hello|hey|hiya|morning|afternoon|evening|ok|okay|right|so|um+|hmm+)\b[\s,!.:;-]*)+", re.I), None),
-    (re.compile(r"[\s,.;!-]*\b(?:please|pls|plz|thanks|thank\s+you|thx|ty|cheers|ta)\b[\s,.!]*(?=[?.!]*\s*$)", re.I), None),
+    (re.compile(r"^\W*(?:(?:hi|hello|hey|hiya|morning|afternoon|evening|ok|okay|right|so|um+|hmm+)\b"
+                r"(?:\s+(?:there|all|team|folks|everyone)\b)?[\s,!.:;-]*)+", re.I), None),
+    (re.compile(r"[\s,.;!-]*\b(?:please|pls|plz|thanks|thank\s+you|thx|ty|cheers|ta)\b"
+                r"(?:\s+(?:so\s+much|very\s+much|a\s+lot|in\s+advance)\b)?[\s,.!]*(?=[?.!]*\s*$)", re.I), None),
     (re.compile(r"\b(?:please|pls|plz)\b", re.I), None),
     (re.compile(r"^\s*(?:(?:(?:i'?m|i\s+am|we'?re|we\s+are|as)\s+(?:a|an)\s+[a-z]+(?:\s+(?:parent|carer|officer|worker|member))?"
                 r"(?:\s+(?:in|from|at|for|of)\s+[^,?]*)?|(?:we|i)\s+live\s+(?:in|near)?\s*[^,?]*?)"
@@ -402,7 +405,7 @@ _CHAT_RES: tuple[tuple[re.Pattern[str], str | None], ...] = (
                 r"(?P<what>[^,?]*?)\s*(?:,|\s+and\b)", re.I), "what"),
     (re.compile(r"^\s*(?:(?:can|could|would|will)\s+you\s+)?(?:(?:tell|show|give)\s+(?:me|us)|let\s+(?:me|us)\s+know)"
                 r"(?:\s+(?=which\b|where\b|what\b|how\b|who\b|when\b)|\s+about\b|\s+(?:if|whether)\b|(?=\s+\w)|(?=\W*$))", re.I), None),
-    (re.compile(r"^\s*(?:i|we)\s+(?:want|need|would\s+like|'?d\s+like|wanna|wish)\s+to\s+(?:know|find\s+out|see|understand|ask)"
+    (re.compile(r"^\s*(?:i|we)(?:\s+(?:want|need|would\s+like|d\s+like|wanna|wish)|\s*'d\s+like)\s+to\s+(?:know|find\s+out|see|understand|ask)"
                 r"(?:\s+(?:about|if|whether))?\b", re.I), None),
     (re.compile(r"^\s*(?:do\s+you\s+know|any\s+idea)\s+(?:if|whether)?\b", re.I), None),
     (re.compile(r"^\s*(?:can|could|may)\s+(?:i|we)\s+(?:please\s+)?(?:see|have|get|know|find\s+out|ask|check|read|look\s+at)"
@@ -543,6 +546,8 @@ def parse_question(text: str, indexed_areas: list[str], *,
     if _LATEST_RE.search(work):
         q.latest = True
         # the noun stays: "how many of the latest reports" still counts reports
+        work = re.sub(r"\b(?:in|from|for|at)\s+(?:their|its|the|each\s+area'?s?)\s+"
+                      r"(?=(?:latest|most\s+recent|newest|current|last)\b)", " ", work, flags=re.I)  # "in their latest reports"
         work = _LATEST_RE.sub(lambda m: f" {m.group('unit') or ''} ", work)
         work = re.sub(r"\b(?:looking\s+only\s+at|only\s+looking\s+at|using|based\s+on|in|from|for)\s+"
                       r"(?:each|every|the)\s+(?:area'?s?|one'?s?|partnership'?s?)?\s*(?:,|\s)", " ", work, flags=re.I)
@@ -582,6 +587,8 @@ def parse_question(text: str, indexed_areas: list[str], *,
     elif n_areas >= 2 and _WHICH_BETTER_RE.search(text):
         q.intent, q.asks_outcome = "compare", True
         work = _WHICH_BETTER_RE.sub(" ", work)
+    elif (_SET_RE.search(work) or _WHICH_OF_RE.match(text)) and n_areas >= 2 and _COMPARE_FRAME_RES[0].match(work):
+        q.intent = "compare"  # "how do A and B compare on X": the frame says what is asked
     elif (_SET_RE.search(work) or _WHICH_OF_RE.match(text)
           or (q.regions and re.match(r"^\s*(?:are\s+there\s+)?any\b", text, re.I))) and n_areas != 1:
         q.intent = "set"

@@ -564,3 +564,40 @@ def test_being_told_something_is_not_a_directive() -> None:
     # "told that" reports a finding; the lean comes from what was found, not from "told"
     c = parse("which areas were told that their portage service was good").clauses[0]
     assert (c.topic, c.polarity) == ("portage service", 1)
+
+
+@pytest.mark.parametrize("text", [
+    "Hi there, could you tell me what the outcome was for Medway please? Thank you",
+    "hello - can you tell me the outcome for medway pls",
+    "i'd like to know what the outcome was for Medway, thanks in advance",
+])
+def test_courtesy_around_a_question_is_not_part_of_it(text: str) -> None:
+    q = parse(text)
+    assert (q.intent, q.areas, q.asks_outcome, [c.topic for c in q.clauses if c.topic]) == \
+        ("lookup", ["Medway"], True, [])
+
+
+def test_courtesy_words_inside_a_question_stay() -> None:
+    assert parse("which areas say thank you to parent volunteers").clauses[0].topic == "thank you to parent volunteers"
+
+
+def test_how_do_two_areas_compare_is_a_comparison_whatever_its_topic_ends_with() -> None:
+    q = parse("how do cornwall and medway compare on children placed outside the area")
+    assert q.intent == "compare" and q.clauses[0].topic == "children placed outside the area"
+    assert parse("2024 positive outcome areas").intent == "set"
+
+
+@pytest.mark.parametrize(("text", "topic"), [
+    ("what was the outcome of medway's latest area send inspection", ""),
+    ("when was medway last inspected", "when"),
+    ("which areas had good portage in their latest reports", "portage"),
+])
+def test_latest_with_words_between_it_and_its_noun(text: str, topic: str) -> None:
+    q = parse(text)
+    assert q.latest and (q.clauses[0].topic if q.clauses else "") == topic
+
+
+def test_how_late_and_the_maximum_ask_for_a_number() -> None:
+    assert parse("medway ehcps how late are they").asks_number
+    assert parse("whats the max travel time for send pupils in medway").asks_number
+    assert not parse("are medway ehcps late").asks_number

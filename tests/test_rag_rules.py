@@ -1180,3 +1180,9 @@ def test_a_clause_lean_is_read_as_typed_or_in_the_letters_register_whichever_is_
     lib = tiny_library(learnt_stance=True)
     got = yes(lib, "which areas had long waits for speech and language therapy?")
     assert "Camden" not in got and "Salford" in got
+
+
+def test_a_multiple_is_a_number_for_a_how_long_question() -> None:
+    from rag.lookup import _NUMBER_RE
+    assert _NUMBER_RE.search("The average wait is twice the statutory deadline.")
+    assert not _NUMBER_RE.search("Plans are often late.")
