@@ -53,7 +53,7 @@ def test_seed_suite_loads():
     assert len({c.id for c in cases}) == len(cases)
 
 
-@pytest.mark.parametrize("suite", ["seed", "dev", "dev2", "heldout"])
+@pytest.mark.parametrize("suite", ["seed", "dev", "dev2", "dev3", "heldout"])
 def test_bundled_suites_load(suite):
     path = gold_dir() / f"{suite}.jsonl"
     if not path.exists():

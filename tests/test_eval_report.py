@@ -44,7 +44,8 @@ def test_shipped_thresholds_are_the_bar():
     dev = load_thresholds(suite="dev")
     heldout = load_thresholds(suite="heldout")
     dev2 = load_thresholds(suite="dev2")
-    for bounds in (seed, dev, dev2, heldout):
+    dev3 = load_thresholds(suite="dev3")
+    for bounds in (seed, dev, dev2, dev3, heldout):
         assert bounds["min"]["verbatim_rate"] == 1.0
         assert bounds["min"]["by_kind.unanswerable.abstention_accuracy"] == 1.0
         assert bounds["max"]["lookup_words_p50"] == 80  # issue 9
