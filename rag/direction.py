@@ -16,7 +16,7 @@ import re
 
 import numpy as np
 
-__all__ = ["completion", "direction", "directions"]
+__all__ = ["completion", "completions", "direction", "directions"]
 
 # English fixed compounds that use a comparative as a name, not a comparison.
 _NAMES = re.compile(r"\bhigher\s+education\b|\bgreater\s+(?:manchester|london)\b", re.I)

@@ -587,7 +587,7 @@ def parse_question(text: str, indexed_areas: list[str], *,
     elif n_areas >= 2 and _WHICH_BETTER_RE.search(text):
         q.intent, q.asks_outcome = "compare", True
         work = _WHICH_BETTER_RE.sub(" ", work)
-    elif (_SET_RE.search(work) or _WHICH_OF_RE.match(text)) and n_areas >= 2 and _COMPARE_FRAME_RES[0].match(work):
+    elif n_areas >= 2 and _COMPARE_FRAME_RES[0].match(work):
         q.intent = "compare"  # "how do A and B compare on X": the frame says what is asked
     elif (_SET_RE.search(work) or _WHICH_OF_RE.match(text)
           or (q.regions and re.match(r"^\s*(?:are\s+there\s+)?any\b", text, re.I))) and n_areas != 1:
