@@ -53,7 +53,7 @@ _COMPARE_RE = re.compile(r"\b(?:change[ds]?|changing|compare[ds]?|comparison|com
                          r"(?:got|get|gotten|getting|become|grown)\s+(?:any\s+)?(?:better|worse)|improved?\s+since|"
                          r"differ(?:ed|ence|ences|ent)?|versus|vs\.?|progress\s+since|evolve[ds]?|"
                          r"between\s+(?:(?:the|its|their)\s+)?(?:19|20)\d\d\s+and)\b", re.I)
-_YEAR_VS_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\s*(?:vs\.?|versus|v\.?|against|compared\s+(?:to|with))\s*(?:19|20)\d\d\b", re.I)
+_YEAR_VS_YEAR_RE = re.compile(r"\b(?:19|20)\d\d(?:'?s?\s+" + _UNIT_DOC + r")?\s*(?:vs\.?|versus|v\.?|against|compared\s+(?:to|with))\s*(?:(?:the|its|their)\s+)?(?:19|20)\d\d\b", re.I)
 _JOINT_RE = re.compile(r"\bjoint\s+(?:local\s+area\s+)?(?:send\s+)?(?:inspections?|letters?|framework|visits?|"
                        r"local\s+area)\b|\b2016\s*(?:to|-|–)\s*2022\b|\bold\s+framework\b|"
                        r"\b(?:previous|earlier)\s+framework\b|"
@@ -355,8 +355,9 @@ _YEAR_PHRASE_RES: tuple[tuple[re.Pattern[str], str], ...] = (
      "range"),
     (re.compile(r"\bfrom\s+" + _YEAR + r"\s+(?:to|until|till|-|–)\s+" + _YEAR, re.I), "range"),
     # "the 2016 and 2023 letters", "2016 vs 2023": both years and any between
-    (re.compile(r"\b" + _YEAR + r"\s*(?:and|&|vs\.?|v\.?|versus|or|,|compared\s+(?:to|with)|against)\s*(?:(?:the|its|their)\s+)?"
-                + _YEAR + r"\b", re.I), "range"),
+    # "the 2019 revisit vs the 2023 inspection": the first year's document noun goes with it
+    (re.compile(r"\b" + _YEAR + r"(?:'?s?\s+" + _UNIT_DOC + r")?\s*(?:and|&|vs\.?|v\.?|versus|or|,|compared\s+(?:to|with)|against)"
+                r"\s*(?:(?:the|its|their)\s+)?" + _YEAR + r"\b(?:\s+ones?\b)?", re.I), "range"),
     # "better in 2025 than (in) 2019", "worse in 2024 than 2018": both years
     (re.compile(r"\b(?:in|by)\s+" + _YEAR + r"\s+than\s+(?:in\s+|at\s+)?(?:(?:the|its|their)\s+)?" + _YEAR + r"\b", re.I),
      "range"),
@@ -365,7 +366,7 @@ _YEAR_PHRASE_RES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:until|up\s+to|by|no\s+later\s+than)\s+" + _YEAR, re.I), "until"),
     (re.compile(r"\b(?:after|later\s+than|post-?)\s*" + _YEAR, re.I), "after"),
     (re.compile(r"\b" + _YEAR + r"\s*(?:onwards?|and\s+(?:later|after|since)|or\s+later|\+|-on)", re.I), "since"),
-    (re.compile(r"\b(?:since|from|starting)\s+" + _YEAR, re.I), "since"),
+    (re.compile(r"\b(?:since|from|starting)\s+" + _YEAR + r"|\bsince\s+(?:the|its|their)\s+" + _YEAR + r"(?:'?s?\s+" + _UNIT_DOC + r"\b)?", re.I), "since"),
     (re.compile(r"\b" + _YEAR + r"(?='?s?\s+(?:\w+\s+)?(?:reports?|letters?|inspections?|visits?|revisits?|documents?|ones?)\b)", re.I), "in"),
     (re.compile(r"\b(?:in|during|of|for)\s+" + _YEAR, re.I), "in"),
     (re.compile(r"\b" + _YEAR + r"\b", re.I), "in"),
@@ -595,6 +596,9 @@ def parse_question(text: str, indexed_areas: list[str], *,
     elif q.regions and not n_areas and not q.unknown_areas:
         q.intent = "set"  # "nw areas bad ehcps": every letter in the region, one by one
     elif n_areas >= 2 or (n_areas == 1 and (_COMPARE_RE.search(work) or _BETWEEN_YEARS_RE.search(text)
+                                             # "dudley since 2019, better on X?": one area from a year on
+                                             or (q.since is not None and q.until is None
+                                                 and re.search(r"\b(?:better|worse|improved|improving|improvements?)\b", work, re.I))
                                              or _YEAR_VS_YEAR_RE.search(text))):
         q.intent = "compare"
     if q.intent in ("set", "count"):
@@ -758,7 +762,7 @@ def _years(q: Query, work: str, today: datetime.date | None = None) -> str:
         m = pattern.search(work)
         if not m:
             continue
-        ys = [int(g) for g in m.groups()]
+        ys = [int(g) for g in m.groups() if g]
         if how == "range":
             q.since, q.until = min(ys), max(ys)
         elif how == "before":

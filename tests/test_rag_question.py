@@ -601,3 +601,26 @@ def test_how_late_and_the_maximum_ask_for_a_number() -> None:
     assert parse("medway ehcps how late are they").asks_number
     assert parse("whats the max travel time for send pupils in medway").asks_number
     assert not parse("are medway ehcps late").asks_number
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "until"),
+    [
+        ("medway portage - 2019 revisit vs the 2023 inspection?", 2019, 2023),
+        ("rutland 2018 report compared with its 2024 one on respite", 2018, 2024),
+        ("Has Suffolk got any better at portage since the 2018 inspection?", 2018, None),
+        ("bolton since the 2019 revisit, better on hydrotherapy?", 2019, None),
+    ],
+)
+def test_a_year_named_with_its_document_is_still_a_year_of_the_comparison(text: str, since, until) -> None:
+    q = parse(text)
+    assert (q.intent, q.since, q.until) == ("compare", since, until)
+    # the revisit named by its year is one end of the comparison, not a filter on every letter
+    assert q.kind != "revisit"
+    assert not {"revisit", "since", "the", "one"} & {w for c in q.clauses for w in c.topic.split()}
+
+
+def test_better_since_a_year_compares_but_improve_since_a_year_asks_what_to_do() -> None:
+    assert parse("medway since 2019, any better on school transport?").intent == "compare"
+    assert parse("what did the 2019 revisit of Medway say about respite?").kind == "revisit"
+    assert parse("what should Medway improve on respite since 2019?").intent == "lookup"
