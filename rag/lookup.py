@@ -37,6 +37,13 @@ ADMIN_PENALTY = 0.1
 MIN_WORDS = 4  # fewer words than this: a heading or label, never a lookup's answer
 ADMIN_SECTIONS = ("Introduction", "Information about the local area partnership",
                   "Local area partnership details", "Inspection team", "Sign-off")
+# The sections of a report that recommend rather than find ("Leaders should improve X",
+# "improving the focus on X"): a finding says how things are, which is what a comparison
+# or a lookup asks, unless the question itself asks what should be done.
+ADVICE_SECTIONS = ("Areas for priority action", "Areas for improvement")  # whole section path: 2023+ reports
+ADVICE_PENALTY = 0.2
+_ASKS_ADVICE_RE = re.compile(r"\b(?:should|must|ought|needs?\s+to|have\s+to|has\s+to|recommend\w*|priorit\w*|"
+                             r"actions?|next\s+steps?|to\s+do|improve)\b", re.I)
 COMPARE_QUOTES = 2  # sentences quoted per letter in a comparison
 COMPARE_GAP = 0.45  # ... the second within this of the first (one line per letter: room for two)
 LIST_ITEMS = 8  # a lead sentence that opens a list brings up to this many of its items
@@ -184,6 +191,9 @@ def score_sentences(lib: Library, q: Query, idx: np.ndarray) -> np.ndarray:
     if not contact:
         admin = np.array([si.passages[int(si.pidx[k])].section.split(" > ")[0] in ADMIN_SECTIONS for k in idx])
         scores = scores - ADMIN_PENALTY * admin
+    if not _ASKS_ADVICE_RE.search(q.text):
+        advice = np.array([si.passages[int(si.pidx[k])].section in ADVICE_SECTIONS for k in idx])
+        scores = scores - ADVICE_PENALTY * advice
     # A heading or label left in the text ("Ofsted", "Director of Children's Services") is
     # not a sentence that answers anything.
     short = np.array([_label(si.text(int(k))) and not (holds and holds(si.text(int(k)))) for k in idx])

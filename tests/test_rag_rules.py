@@ -1186,3 +1186,19 @@ def test_a_multiple_is_a_number_for_a_how_long_question() -> None:
     from rag.lookup import _NUMBER_RE
     assert _NUMBER_RE.search("The average wait is twice the statutory deadline.")
     assert not _NUMBER_RE.search("Plans are often late.")
+
+
+def test_a_finding_leads_before_the_recommendation_that_restates_it() -> None:
+    from rag.lookup import ADVICE_SECTIONS
+    text = kent(["The youth offending team supports young people with SEND well."],
+                ["Preparation for adulthood is rarely considered in plans for young people."])
+    text += ("Areas for improvement\n◼ Leaders should improve how well they prepare young people with SEND "
+             "for adulthood.\n")
+    lib = tiny_library({"kent": text, "camden": LETTERS["camden"]})
+    advice = [c for c in lib.sentence_index.passages if c.section in ADVICE_SECTIONS]
+    assert advice, "the letter's recommendation section is read as one"
+    a = lib.ask("how well does kent prepare young people with SEND for adulthood?")
+    assert "rarely" in a.citations[0].quote
+    # asked what should be done, the recommendation answers too
+    a = lib.ask("what should kent do to improve preparation for adulthood?")
+    assert any("should improve how well" in c.quote for c in a.citations)
