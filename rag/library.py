@@ -454,7 +454,7 @@ class Library:
             return self._abstain(base, cov, f"No letter in scope mentions {res.missing_name}; "
                                             f"searched {len(letters)} letters ({self._scope_label(q)}).")
         if res.no_figure:
-            what = {"person": "names the person asked for", "address": "gives that address",
+            what = {"person": "names the person asked for", "name": "gives the name asked for", "address": "gives that address",
                     "phone": "gives that phone number", "web": "gives that web or email address"}.get(
                 q.asks_figure, "gives that figure")
             return self._abstain(base, cov, f"The letters in scope say nothing that {what}; "

@@ -63,7 +63,7 @@ _FIGURE = {
     "web": re.compile(r"\bwww\.|https?://|\b[\w.-]+@[\w-]+\.\w|\b[\w-]+\.(?:gov|nhs|org|co|ac)\.uk\b", re.I),
 }
 # What the sentences of an inspection's make-up hold: names, addresses, websites.
-_CONTACT_KINDS = ("person", "address", "phone", "web")
+_CONTACT_KINDS = ("person", "name", "address", "phone", "web")
 _HONORIFIC_RE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Professor|Prof|Sir|Dame|Cllr|Councillor|Lord|Lady)\.?\s+[A-Z][a-z]")
 _CAPWORD = r"[A-Z][a-z]+(?:['-][A-Za-z][a-z]+)*"
 _CAP_PAIR_RE = re.compile(rf"(?=\b({_CAPWORD})\s+({_CAPWORD})\b)")
@@ -156,13 +156,38 @@ def names_person(text: str, lower: frozenset[str], areas: frozenset[str]) -> boo
     return False
 
 
+_PROPER_RE = re.compile(r"(?<=[\w,;:]\s)['‘\"“(]?([A-Z][A-Za-z0-9]*[A-Za-z0-9])")
+
+
+def names_local(text: str, lower: frozenset[str], areas: frozenset[str], area_count: Callable[[str], int]) -> bool:
+    """Whether ``text`` names something of one area's own, by a name the letters coin
+    ("the parent carer forum (WarrPAC)", "Voice4Parents", "'Ask Ollie'"): a capitalised
+    word inside the sentence that the collection never writes in lower case and only one
+    area's letters use ("DPCC"; not "SEND", "CAMHS", which every area's letters use)."""
+    for m in _PROPER_RE.finditer(text):
+        w = m.group(1)
+        if w.lower() in lower or w.lower() in areas or len(w) < 3:
+            continue
+        if area_count(w) == 1:
+            return True
+    return False
+
+
 def answer_check(lib: Library, kind: str) -> Callable[[str], bool]:
     """Whether a sentence holds the kind of answer the question asks for (Query.asks_figure),
     as one test built once per question."""
-    if kind == "person":
-        lower = lib.sentence_index.lower_words()
+    if kind in ("person", "name"):
+        si = lib.sentence_index
+        lower = si.lower_words()
         areas = frozenset(w.lower() for a in lib.areas() for w in a.split())
-        return lambda text: names_person(text, lower, areas)
+        post = si.postings()
+
+        def area_count(word: str) -> int:
+            return len({lib.letter(si.letter_of(int(k))).area for k in post.get(stem(word.lower()), ())})
+        if kind == "person":  # "who chairs X", "who is the head of X"
+            return lambda text: names_person(text, lower, areas)
+        # "who is the parent carer forum", "the name of the X": a person, or one area's own name
+        return lambda text: names_person(text, lower, areas) or names_local(text, lower, areas, area_count)
     if kind in ("count", "money", "clock"):
         return lambda text: bool(_FIGURE[kind].search(_LABEL_NUMBER_RE.sub(" ", text)))
     return lambda text: bool(_FIGURE[kind].search(text))
@@ -272,6 +297,14 @@ def lookup(lib: Library, q: Query, letters: list[Letter], book: CitationBook, *,
                 if on_topic and words + len(si.text(nxt).split()) <= max_words:
                     chosen.insert(1, nxt)
                     words += len(si.text(nxt).split())
+            # A quoted sentence whose next one goes on from it ("In these circumstances,
+            # families wait a further ...") brings that one too, while the answer stays short.
+            for k in list(chosen):
+                nk = k + 1
+                if (nk < len(si) and si.pidx[nk] == si.pidx[k] and nk not in chosen and continues(si.text(nk))
+                        and words + len(si.text(nk).split()) <= max_words):
+                    chosen.insert(chosen.index(k) + 1, nk)
+                    words += len(si.text(nk).split())
             # A lead that opens "This ..." / "As a result ..." needs the sentence it leans on.
             prev = lead - 1
             if (prev >= 0 and si.pidx[prev] == si.pidx[lead] and prev not in chosen and continues(si.text(lead))

@@ -146,6 +146,8 @@ _CLOCK_RE = re.compile(r"\b(?:(?:at\s+)?what\s+times?|opening\s+(?:hours|times))
 _PERSON_RE = re.compile(r"\bwho\s+(?:is|was|'s)\s+(?:the|their|its|[\w-]+'s)\s+(?!areas?\b|las?\b|councils?\b|"
                         r"local\s+(?:areas?|authorit))|\bwho\s+(?:chairs|chaired|heads|headed)\b|\bwhos\s+the\b|"
                         r"\bname\s+of\s+(?:the|their|its|[\w-]+'s)\b", re.I)
+_ROLE_OF_RE = re.compile(r"\bwho(?:\s+is|\s+was|'s|s)\s+(?:the|their|its|[\w-]+'s)\s+(?:[\w-]+\s+){0,2}?(?:of|at|for)\s+(?:the\s+)?"
+                         r"(?!(?:areas?|las?|councils?|local\s+(?:areas?|authorit\w*))\b)|\bwho\s+(?:chairs|chaired|heads|headed)\b", re.I)
 _PERSON_FRAME_RE = re.compile(r"^\s*(?:and\s+|so\s+)?(?:who(?:'s|s)?\s+(?:(?:is|was|are|were)\s+)?(?=the\b|their\b|its\b|"
                               r"chairs\b|chaired\b|heads\b|headed\b)|(?:what(?:'s|\s+is|\s+was|\s+are)\s+)?the\s+names?\s+of\s+)",
                               re.I)
@@ -479,7 +481,7 @@ class Query:
     asks_next: bool = False
     asks_outcome: bool = False
     asks_number: bool = False
-    asks_figure: str = ""  # the answer must hold: "count" (a number or share) | "money" | "clock" | "person"
+    asks_figure: str = ""  # the answer must hold: "count" (a number or share) | "money" | "clock" | "person" | "name"
     # (a named person) | "address" | "phone" | "web" | "" (anything)
     wordless: bool = False
     anaphora: bool = False  # "those", "them", "that", "there": needs the conversation
@@ -568,7 +570,9 @@ def parse_question(text: str, indexed_areas: list[str], *,
     elif _CLOCK_RE.search(text):
         q.asks_figure = "clock"
     elif _PERSON_RE.search(text) and not q.asks_lead:
-        q.asks_figure = "person"
+        # "who is the chair of X" asks for a person; "who is the parent carer forum", "the
+        # name of the X" for a name, a person's or one the area gives a service
+        q.asks_figure = "person" if _ROLE_OF_RE.search(text) else "name"
     else:
         q.asks_figure = next((k for k, rx in _CONTACT_RE.items() if rx.search(text)), q.asks_figure)
     q.advice = bool(_ADVICE_RE.search(text))

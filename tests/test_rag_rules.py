@@ -829,7 +829,8 @@ def test_figure_questions_read_from_their_frame() -> None:
     assert fig("when does the kent forum meet?") == ""
     assert fig("who is the director of children's services in kent?") == "person"
     assert fig("whos the chair of the kent forum") == "person"
-    assert fig("what is the name of kent's send lead?") == "person"
+    assert fig("what is the name of kent's send lead?") == "name"  # a person's, or a team's
+    assert fig("who is the parent carer forum in kent?") == "name"
     assert fig("who are the care coordinators in kent?") == ""  # what kind of people they are
     assert fig("who is responsible for ehc plans in kent?") == ""  # an organisation answers that
     assert fig("who had long waits?") == ""
@@ -1202,3 +1203,45 @@ def test_a_finding_leads_before_the_recommendation_that_restates_it() -> None:
     # asked what should be done, the recommendation answers too
     a = lib.ask("what should kent do to improve preparation for adulthood?")
     assert any("should improve how well" in c.quote for c in a.citations)
+
+
+@pytest.mark.parametrize(("sentence", "leans"), [
+    ("In these circumstances, families wait longer.", True),
+    ("For those children, the wait is longer.", True),
+    ("Despite this, leaders have acted.", True),
+    ("In this case the plan was late.", True),
+    ("In this area, children achieve well.", False),
+    ("For this local area the plan is new.", False),
+    ("For example, the service is new.", False),
+])
+def test_a_phrase_pointing_back_with_a_demonstrative_leans_on_the_sentence_before(sentence: str, leans: bool) -> None:
+    from rag.sentences import continues
+    assert continues(sentence) == leans
+
+
+def test_a_quoted_sentence_brings_the_next_one_that_goes_on_from_it() -> None:
+    text = kent(["The youth offending team supports young people with SEND well."],
+                ["Children wait too long for autism and ADHD assessments.",
+                 "ADHD assessments for children with autism are slow to start.",
+                 "Some children are found to need an ADHD assessment during their autism assessment. "
+                 "In these circumstances, the delay stretches to 15 months or more."])
+    lib = tiny_library({"kent": text, "camden": LETTERS["camden"]})
+    a = lib.ask("in kent if my son needs an adhd assessment during his autism one how much longer is the wait?")
+    assert any("15 months" in c.quote for c in a.citations)
+    assert len(a.text.split()) <= 100
+
+
+def test_who_is_an_organisation_is_answered_by_the_name_only_that_areas_letters_use() -> None:
+    letters = dict(LETTERS)
+    letters["kent"] = kent(["The parent carer forum (KentPAC) works closely with leaders on the local offer.",
+                            "Leaders listen to the parent carer forum and act on what it says."], [])
+    ask = tiny_library(letters).ask
+    a = ask("who is the parent carer forum in kent?")
+    assert not a.abstained and "KentPAC" in a.citations[0].quote
+    # a role asks for a person, and a forum's name is not one
+    a = ask("who is the chair of the parent carer forum in kent?")
+    assert a.abstained and "names the person" in a.text
+    # a name every area's letters use (SEND) is no area's own
+    letters["kent"] = kent(["The parent carer forum works with the SEND team on the local offer."], [])
+    a = tiny_library(letters).ask("who is the parent carer forum in kent?")
+    assert a.abstained
