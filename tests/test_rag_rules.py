@@ -1245,3 +1245,15 @@ def test_who_is_an_organisation_is_answered_by_the_name_only_that_areas_letters_
     letters["kent"] = kent(["The parent carer forum works with the SEND team on the local offer."], [])
     a = tiny_library(letters).ask("who is the parent carer forum in kent?")
     assert a.abstained
+
+
+def test_a_sentence_leaning_on_the_one_before_takes_its_stance_from_both() -> None:
+    # "This includes X" says of X what the sentence before says: weak, not praise.
+    letters = dict(LETTERS)
+    letters["kent"] = kent(["The youth offending team supports young people with SEND well."],
+                           ["Pupils' reading ages are low in too many schools."],
+                           middle="Routes into adulthood are weak and poorly planned, and families are frustrated. "
+                                  "This includes supported internships and routes into paid work.")
+    lib = tiny_library(letters, learnt_stance=True)
+    a = lib.ask("where were supported internships praised?")
+    assert "Kent" not in {f.area for f in a.findings if f.verdict == "yes"}
