@@ -161,9 +161,9 @@ _PROPER_RE = re.compile(r"(?<=[\w,;:]\s)['‘\"“(]?([A-Z][A-Za-z0-9]*[A-Za-z0-
 
 def names_local(text: str, lower: frozenset[str], areas: frozenset[str], area_count: Callable[[str], int]) -> bool:
     """Whether ``text`` names something of one area's own, by a name the letters coin
-    ("the parent carer forum (WarrPAC)", "Voice4Parents", "'Ask Ollie'"): a capitalised
-    word inside the sentence that the collection never writes in lower case and only one
-    area's letters use ("DPCC"; not "SEND", "CAMHS", which every area's letters use)."""
+    ("the hearing service (HearNow)", "Sight4Kids", "'Ask Alex'"): a capitalised word
+    inside the sentence that the collection never writes in lower case and only one area's
+    letters use (a local acronym, yes; not "SEND" or "CAMHS", which every area's letters use)."""
     for m in _PROPER_RE.finditer(text):
         w = m.group(1)
         if w.lower() in lower or w.lower() in areas or len(w) < 3:
@@ -297,8 +297,8 @@ def lookup(lib: Library, q: Query, letters: list[Letter], book: CitationBook, *,
                 if on_topic and words + len(si.text(nxt).split()) <= max_words:
                     chosen.insert(1, nxt)
                     words += len(si.text(nxt).split())
-            # A quoted sentence whose next one goes on from it ("In these circumstances,
-            # families wait a further ...") brings that one too, while the answer stays short.
+            # A quoted sentence whose next one goes on from it ("In such cases, the delay
+            # doubles") brings that one too, while the answer stays short.
             for k in list(chosen):
                 nk = k + 1
                 if (nk < len(si) and si.pidx[nk] == si.pidx[k] and nk not in chosen and continues(si.text(nk))

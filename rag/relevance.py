@@ -83,8 +83,8 @@ class SentenceIndex:
         stance = stance.or_default()  # too few headings to learn from: the sample's model
         self.stance_model = stance
         self.learnt = stance.logit(self.vecs) if len(self.vecs) else np.zeros(0, np.float32)
-        # A sentence that leans on the one before it ("This includes supported internships",
-        # after "Opportunities are limited for some") says what it says of that one: its
+        # A sentence that leans on the one before it ("This includes holiday clubs", after
+        # "Leisure options are weak and poorly planned") says what it says of that one: its
         # stance is read from the two together (the model is linear: their mean).
         for k in range(1, len(texts)):
             if pidx[k] == pidx[k - 1] and continues(texts[k]):

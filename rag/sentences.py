@@ -49,8 +49,8 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
 # Openers that tie a sentence to the one before it (a closed class of English discourse
 # words: demonstratives and consequence markers). "This means families travel further"
 # says nothing alone; a quote of the sentence before it is incomplete without it.
-# ... and a phrase that points back with a demonstrative ("In these circumstances, ...",
-# "For those children, ...", "Despite this, ..."); "in this area" points at the place.
+# ... and a phrase that points back with a demonstrative ("In such cases, ...", "For those
+# children, ...", "Despite this, ..."); "in this area" points at the place.
 _CONTINUES_RE = re.compile(r"^\W*(?:this|these|such|as\s+a\s+result|consequently|therefore|thus|hence|"
                            r"because\s+of\s+this|in\s+turn|as\s+such|"
                            r"(?:in|for|with|at|by|despite|after|because\s+of|as\s+well\s+as|in\s+addition\s+to)\s+"

@@ -830,7 +830,7 @@ def test_figure_questions_read_from_their_frame() -> None:
     assert fig("who is the director of children's services in kent?") == "person"
     assert fig("whos the chair of the kent forum") == "person"
     assert fig("what is the name of kent's send lead?") == "name"  # a person's, or a team's
-    assert fig("who is the parent carer forum in kent?") == "name"
+    assert fig("who is the hearing support service in kent?") == "name"
     assert fig("who are the care coordinators in kent?") == ""  # what kind of people they are
     assert fig("who is responsible for ehc plans in kent?") == ""  # an organisation answers that
     assert fig("who had long waits?") == ""
@@ -1192,21 +1192,21 @@ def test_a_multiple_is_a_number_for_a_how_long_question() -> None:
 def test_a_finding_leads_before_the_recommendation_that_restates_it() -> None:
     from rag.lookup import ADVICE_SECTIONS
     text = kent(["The youth offending team supports young people with SEND well."],
-                ["Preparation for adulthood is rarely considered in plans for young people."])
-    text += ("Areas for improvement\n◼ Leaders should improve how well they prepare young people with SEND "
-             "for adulthood.\n")
+                ["Few families of young children are offered portage."])
+    text += ("Areas for improvement\n◼ Leaders should improve how well they offer portage home visits to "
+             "families of pre-school children.\n")
     lib = tiny_library({"kent": text, "camden": LETTERS["camden"]})
     advice = [c for c in lib.sentence_index.passages if c.section in ADVICE_SECTIONS]
     assert advice, "the letter's recommendation section is read as one"
-    a = lib.ask("how well does kent prepare young people with SEND for adulthood?")
-    assert "rarely" in a.citations[0].quote
+    a = lib.ask("how well does kent offer portage home visits to families of pre-school children?")
+    assert a.citations[0].quote.startswith("Few families")
     # asked what should be done, the recommendation answers too
-    a = lib.ask("what should kent do to improve preparation for adulthood?")
+    a = lib.ask("what should kent do to improve portage home visits?")
     assert any("should improve how well" in c.quote for c in a.citations)
 
 
 @pytest.mark.parametrize(("sentence", "leans"), [
-    ("In these circumstances, families wait longer.", True),
+    ("In such cases, families wait longer.", True),
     ("For those children, the wait is longer.", True),
     ("Despite this, leaders have acted.", True),
     ("In this case the plan was late.", True),
@@ -1221,29 +1221,29 @@ def test_a_phrase_pointing_back_with_a_demonstrative_leans_on_the_sentence_befor
 
 def test_a_quoted_sentence_brings_the_next_one_that_goes_on_from_it() -> None:
     text = kent(["The youth offending team supports young people with SEND well."],
-                ["Children wait too long for autism and ADHD assessments.",
-                 "ADHD assessments for children with autism are slow to start.",
-                 "Some children are found to need an ADHD assessment during their autism assessment. "
-                 "In these circumstances, the delay stretches to 15 months or more."])
+                ["Children wait too long for hearing and sight tests.",
+                 "Sight tests for children with hearing loss are slow to start.",
+                 "Some children are found to need a sight test during their hearing test. "
+                 "In such cases, the delay stretches to 9 weeks or more."])
     lib = tiny_library({"kent": text, "camden": LETTERS["camden"]})
-    a = lib.ask("in kent if my son needs an adhd assessment during his autism one how much longer is the wait?")
-    assert any("15 months" in c.quote for c in a.citations)
+    a = lib.ask("in kent if my son needs a sight test during his hearing one how much longer is the wait?")
+    assert any("9 weeks" in c.quote for c in a.citations)
     assert len(a.text.split()) <= 100
 
 
 def test_who_is_an_organisation_is_answered_by_the_name_only_that_areas_letters_use() -> None:
     letters = dict(LETTERS)
-    letters["kent"] = kent(["The parent carer forum (KentPAC) works closely with leaders on the local offer.",
-                            "Leaders listen to the parent carer forum and act on what it says."], [])
+    letters["kent"] = kent(["The hearing support service (HearKent) visits schools across the county.",
+                            "Leaders listen to the hearing support service and act on what it says."], [])
     ask = tiny_library(letters).ask
-    a = ask("who is the parent carer forum in kent?")
-    assert not a.abstained and "KentPAC" in a.citations[0].quote
-    # a role asks for a person, and a forum's name is not one
-    a = ask("who is the chair of the parent carer forum in kent?")
+    a = ask("who is the hearing support service in kent?")
+    assert not a.abstained and "HearKent" in a.citations[0].quote
+    # a role asks for a person, and a service's name is not one
+    a = ask("who is the manager of the hearing support service in kent?")
     assert a.abstained and "names the person" in a.text
     # a name every area's letters use (SEND) is no area's own
-    letters["kent"] = kent(["The parent carer forum works with the SEND team on the local offer."], [])
-    a = tiny_library(letters).ask("who is the parent carer forum in kent?")
+    letters["kent"] = kent(["The hearing support service works with the SEND team in schools."], [])
+    a = tiny_library(letters).ask("who is the hearing support service in kent?")
     assert a.abstained
 
 
@@ -1252,8 +1252,8 @@ def test_a_sentence_leaning_on_the_one_before_takes_its_stance_from_both() -> No
     letters = dict(LETTERS)
     letters["kent"] = kent(["The youth offending team supports young people with SEND well."],
                            ["Pupils' reading ages are low in too many schools."],
-                           middle="Routes into adulthood are weak and poorly planned, and families are frustrated. "
-                                  "This includes supported internships and routes into paid work.")
+                           middle="Leisure options are weak and poorly planned, and families are frustrated. "
+                                  "This includes holiday clubs and weekend activities.")
     lib = tiny_library(letters, learnt_stance=True)
-    a = lib.ask("where were supported internships praised?")
+    a = lib.ask("where were holiday clubs praised?")
     assert "Kent" not in {f.area for f in a.findings if f.verdict == "yes"}
