@@ -180,13 +180,13 @@ def answer_check(lib: Library, kind: str) -> Callable[[str], bool]:
         si = lib.sentence_index
         lower = si.lower_words()
         areas = frozenset(w.lower() for a in lib.areas() for w in a.split())
+        if kind == "person":  # "who chairs X", "who is the head of X"
+            return lambda text: names_person(text, lower, areas)
         post = si.postings()
 
         def area_count(word: str) -> int:
             return len({lib.letter(si.letter_of(int(k))).area for k in post.get(stem(word.lower()), ())})
-        if kind == "person":  # "who chairs X", "who is the head of X"
-            return lambda text: names_person(text, lower, areas)
-        # "who is the parent carer forum", "the name of the X": a person, or one area's own name
+        # "who is the X service", "the name of the X": a person's name, or one area's own
         return lambda text: names_person(text, lower, areas) or names_local(text, lower, areas, area_count)
     if kind in ("count", "money", "clock"):
         return lambda text: bool(_FIGURE[kind].search(_LABEL_NUMBER_RE.sub(" ", text)))
