@@ -297,8 +297,8 @@ class SentenceIndex:
                 if not re.match(r"\w", w) or w.lower() in STOPWORDS or self.letter_share(stem(w)) < share]
         content = [w for w in kept if re.match(r"\w", w) and w.lower() not in STOPWORDS]
         before = [w for w in tokens(topic) if w not in STOPWORDS]
-        if not content:
-            return topic
+        if not any(self.letter_share(stem(w)) > 0 for w in content):
+            return topic  # left only with words no letter uses ("grumble about the local offer")
         if len(content) < 2 <= len(before) and self.letter_share(stem(content[0])) >= 0.5:
             return topic  # focusing would leave one common word ("poor attendance" -> "poor")
         out = " ".join(kept)

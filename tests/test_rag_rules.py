@@ -272,6 +272,19 @@ def test_focus_drops_near_universal_words_without_leaving_empty_brackets() -> No
     assert focus == "plans and portage"
 
 
+def test_focus_keeps_the_topic_when_only_words_no_letter_uses_would_be_left() -> None:
+    from rag.relevance import SentenceIndex
+    from rag.text import stem
+    si = SentenceIndex.__new__(SentenceIndex)
+    si.by_letter = {str(i): None for i in range(6)}
+    shares = {stem("holiday"): 1.0, stem("clubs"): 1.0, stem("portage"): 0.2}
+    si.letter_share = lambda s: shares.get(s, 0.0)
+    # a casual verb no letter uses is all the focus would keep: matching it alone finds nothing
+    assert si.focus("whinge about holiday clubs") == "whinge about holiday clubs"
+    # ... while a word the letters do use is still a focus
+    assert si.focus("whinge about holiday clubs and portage") == "whinge about and portage"
+
+
 def test_a_focused_answer_quotes_what_a_letter_says_without_a_clear_lean() -> None:
     letters = dict(LETTERS)
     letters["kent"] = kent(["The youth offending team supports young people with SEND well."],
