@@ -42,6 +42,7 @@ BM25_BONUS = 0.04  # ... and lifts its sentences that share the topic's words (0
 FAMILY_PREFIX = 5  # stems sharing this many first letters may be one word family ("absenc", "absent")
 FAMILY_COSINE = 0.6  # ... and are when the model puts their words this close (absence/absent 0.84,
 # autism/autistic 0.82, exclusion/excluded 0.62; community/communication 0.38, provide/provision 0.40)
+NAME_LINE_SHARE = 0.75  # "Jo Bloggs, Chief Nursing Officer, Anytown CCG": every finding has lower-case words
 ALTERNATIVE_SHARE = 0.6  # lexical coverage for naming one alternative of "A or B" in full (0.5-0.8 tried)
 SECTION_WEIGHT = 1.5  # a section's own stance, in logit units, added to the learnt stance
 
@@ -54,6 +55,12 @@ class Calibrated:
 
     def relevant(self, idx: np.ndarray) -> np.ndarray:
         return idx[self.scores[idx] >= self.threshold]
+
+
+def _mostly_capitalised(text: str) -> bool:
+    """At least NAME_LINE_SHARE of four or more words start with a capital letter."""
+    words = re.findall(r"[^\W\d_][\w'-]*", text)
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= NAME_LINE_SHARE * len(words)
 
 
 class SentenceIndex:
@@ -97,6 +104,7 @@ class SentenceIndex:
         self.by_letter = {lid: np.asarray(v, dtype=np.int64) for lid, v in order.items()}
         self._postings: dict[str, np.ndarray] | None = None
         self._lower: frozenset[str] | None = None
+        self._name_lines: np.ndarray | None = None
         self._surface: dict[str, str] = {}  # stem -> its most used word
         self._families: dict[str, tuple[str, ...]] = {}
         self.word_vectors: Callable[[list[str]], np.ndarray] | None = None
@@ -123,6 +131,14 @@ class SentenceIndex:
         if k + 1 < len(self.pidx) and self.pidx[k + 1] == self.pidx[k] and continues(self.text(k + 1)):
             b = int(self.end[k + 1])
         return a, b
+
+    def name_lines(self) -> np.ndarray:
+        """Sentences whose words are nearly all capitalised (built on first use): an address
+        block, a heading, a list of names and job titles. They say who, never what was found."""
+        with self._lock:
+            if self._name_lines is None:
+                self._name_lines = np.array([_mostly_capitalised(self.text(k)) for k in range(len(self.pidx))], bool)
+            return self._name_lines
 
     def lower_words(self) -> frozenset[str]:
         """Every word the collection writes in lower case somewhere (built on first use): a

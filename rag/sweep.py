@@ -127,6 +127,9 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
     scores = si.score(lib.embed_many(variants), c.topic, focus=lib.embed_many(focused),
                       expansions=lib.abbreviations(), alternatives=raw[1:],
                       passage_bm25=lib.index.bm25_scores(c.topic))
+    # A list of names and job titles ("..., Chief Nursing Officer, ...") names a topic's
+    # words but finds nothing: no letter counts for a set question on such a line.
+    scores = np.where(si.name_lines(), np.minimum(scores, FLOOR - 0.01), scores)
     named = harvest([c.topic])
     if named:
         # The question defines a name ("a sensory support officer (SSO)"): a sentence

@@ -1270,3 +1270,20 @@ def test_a_sentence_leaning_on_the_one_before_takes_its_stance_from_both() -> No
     lib = tiny_library(letters, learnt_stance=True)
     a = lib.ask("where were holiday clubs praised?")
     assert "Kent" not in {f.area for f in a.findings if f.verdict == "yes"}
+
+
+def test_a_list_of_names_and_job_titles_finds_nothing_for_a_set_question() -> None:
+    from rag.relevance import _mostly_capitalised
+    assert _mostly_capitalised("Jo Bloggs, Portage Lead, Anytown Council Sam Smith, Chief Executive")
+    assert not _mostly_capitalised("The Portage Service in Anytown visits families within two weeks.")
+    assert not _mostly_capitalised("Portage Works Well")  # too short to tell from a finding
+    letters = dict(LETTERS)
+    letters["kent"] = kent(["Jo Bloggs, Portage Lead, Anytown Council Sam Smith, Chief Executive"],
+                           ["Children wait too long for wheelchairs."])
+    letters["camden"] = camden(["Portage visits start within two weeks of referral."],
+                               ["Children wait too long for wheelchairs."])
+    lib = tiny_library(letters)
+    # the name line sits in a praising section and names portage, yet says nothing of it
+    assert lib.ask("which areas were praised for portage?").yes_areas == ["Camden"]
+    # a lookup still reads it: who holds a role is what such lines are for
+    assert "Jo Bloggs" in lib.ask("who is the portage lead in kent?").text
