@@ -57,6 +57,8 @@ class ClauseCheck:
     """Sentences stating only the opposite direction of the topic's comparison (rag/direction.py)."""
     along: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     """... and only the topic's own direction."""
+    directional: bool = False
+    """The topic compares up or down ("above the national average"), not completion."""
     complement: bool = False
     """The question asks for the letters saying the opposite of its topic: negated ("did not
     have X above average"), or criticism of a finished thing ("lacked an established X")."""
@@ -168,7 +170,7 @@ def check_clause(lib: Library, c: Clause) -> ClauseCheck:
         weak = bool(polarity) and abs(logit) < CLEAR_MARGIN
     if c.negated:
         polarity = -polarity if polarity else -1
-    return ClauseCheck(c, cal, polarity, weak, against, along, complement)
+    return ClauseCheck(c, cal, polarity, weak, against, along, bool(d) and axis is directions, complement)
 
 
 def judge(lib: Library, chk: ClauseCheck, letter_id: str) -> LetterVerdict:
@@ -190,6 +192,13 @@ def judge(lib: Library, chk: ClauseCheck, letter_id: str) -> LetterVerdict:
             rel = rel[~opposite]
         if chk.complement and np.isin(rel, right).any():
             return LetterVerdict("yes", list(map(int, rel[np.isin(rel, right)])), "says so")
+    if chk.directional and not chk.complement:
+        # "attendance above the national average": a sentence on attendance that states no
+        # direction ("more likely to have poor attendance than ...") does not say it is above.
+        along = rel[np.isin(rel, chk.along)]
+        if not len(along):
+            return LetterVerdict("not_mentioned", list(map(int, rel)), "mentioned without saying which way it compares")
+        rel = along
     if chk.polarity == 0:
         return LetterVerdict("yes", list(map(int, rel)), "mentions it")
     lean = si.lean[rel] * (-chk.polarity)

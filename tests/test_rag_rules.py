@@ -1078,8 +1078,11 @@ def test_a_sentence_going_the_other_way_of_a_comparison_says_the_opposite() -> N
     assert direction("attainment lower than nationally") == -1
     assert direction("higher in some schools and lower in others") == 0 == direction("exclusions")
     assert direction("young people going on to higher education") == 0
+    assert direction("Rates are high.") == 0  # a topic compares only with a comparative
+    # a sentence may state the level instead, unless it also compares
     assert list(directions(["Rates are below average.", "Rates are high.", "Higher than some, below others.",
-                            "Rates exceed the average."])) == [-1, 0, 0, 1]
+                            "Rates exceed the average.", "Progress is below average and absence is high."])) \
+        == [-1, 1, 0, 1, -1]
     letters = {**LETTERS,
                "kent": kent(["Pupils with SEND are rarely excluded."],
                             ["The rate of permanent exclusion of pupils with SEND is below the national average."]),
@@ -1092,6 +1095,22 @@ def test_a_sentence_going_the_other_way_of_a_comparison_says_the_opposite() -> N
     assert lib.ask("which areas did not have permanent exclusion rates above the national average?").yes_areas == ["Kent"]
     # no direction asked: both speak to it
     assert set(lib.ask("which areas mention the rate of permanent exclusion?").yes_areas) >= {"Camden", "Kent"}
+
+
+def test_a_comparison_asked_is_answered_only_by_a_letter_stating_that_direction() -> None:
+    # "attendance above the national average": a letter on attendance that states no
+    # direction at all does not say it is above; one saying "high compared to national
+    # averages" does.
+    letters = {**LETTERS,
+               "kent": kent(["Leaders track the attendance of pupils with SEND closely."],
+                            ["Pupils with SEND are more likely to have poor attendance than similar pupils."]),
+               "camden": camden(["The attendance of pupils with SEND is high compared to national averages."],
+                                ["Leaders do not check the quality of alternative provision."])}
+    lib = tiny_library(letters)
+    assert lib.ask("in how many areas was attendance of pupils with send above the national average?").yes_areas \
+        == ["Camden"]
+    # asked without a comparison, both speak to it
+    assert set(lib.ask("which areas mention the attendance of pupils with SEND?").yes_areas) >= {"Camden", "Kent"}
 
 
 def test_a_thing_not_yet_established_is_the_opposite_of_an_established_one() -> None:
