@@ -89,6 +89,12 @@ FRAME_WORDS = ("which", "where", "what", "when", "many", "areas", "councils", "p
 # ... and the three-letter ones, matched only with two letters swapped ("hwo", "teh").
 FRAME_WORDS_3 = ("how", "who", "why", "the", "and", "are", "had", "did", "was", "any", "has")
 
+# "positive experiences of short breaks", "inconsistent outcomes for post-16": the words of
+# an outcome statement qualified by a topic describe that topic, not the inspection's outcome
+# (which is about children and young people, stands alone, or is dated: "in 2024").
+_NOT_OF_A_TOPIC = (r"\b(?!\s+(?:of|at|from|around|with|about)\b)"
+                   r"(?!\s+in\s+(?!\d|(?:the|their|its|this|that)\b|(?:latest|last|recent|previous)\b))"
+                   r"(?!\s+for\s+(?!(?:all\s+|the\s+|these\s+|local\s+)?(?:children|young|cyp|pupils|learners|them)\b))")
 # Outcomes of the two frameworks (answered from the letters table).
 OUTCOME_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("systemic", re.compile(r"\b(?:worst|lowest|bottom|most\s+serious)\s+(?:possible\s+)?(?:outcome|judge?ment|rating|grade|result|category)s?\b|"
@@ -99,9 +105,10 @@ OUTCOME_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("positive", re.compile(r"\b(?:best|top|highest)\s+(?:possible\s+)?(?:outcome|judge?ment|rating|grade|result|category)s?\b|"
                             r"\bpositive(?:ly\s+(?:rated|judged))?\s+(?=(?:areas?|ones|partnerships?|reports?|inspections?|"
                             r"councils?|places)\b)|(?:(?:send\s+)?arrangements\s+)?(?:typically\s+)?(?:lead(?:s|ing)?\s+to\s+)?positive\s+(?:experiences?|outcomes?|"
-                            r"judge?ments?|rating|result|overall|outcome)(?:\s+and\s+outcomes)?"
+                            r"judge?ments?|rating|result|overall|outcome)(?:\s+and\s+outcomes)?" + _NOT_OF_A_TOPIC +
                             r"|\brated\s+positive(?:ly)?\b|\bjudged\s+positive(?:ly)?\b", re.I)),
-    ("inconsistent", re.compile(r"\b(?:middle|mid|middling)\s+(?:outcome|judge?ment|rating|grade|result|category)s?\b|\binconsistent\s+(?=(?:areas?|ones|partnerships?|reports?|inspections?)\b)|(?:(?:send\s+)?arrangements\s+)?(?:(?:typically|often)\s+)?(?:lead(?:s|ing)?\s+to\s+)?inconsistent\s+(?:experiences?|outcomes?|judge?ments?)(?:\s+and\s+outcomes)?", re.I)),
+    ("inconsistent", re.compile(r"\b(?:middle|mid|middling)\s+(?:outcome|judge?ment|rating|grade|result|category)s?\b|\binconsistent\s+(?=(?:areas?|ones|partnerships?|reports?|inspections?)\b)|(?:(?:send\s+)?arrangements\s+)?(?:(?:typically|often)\s+)?(?:lead(?:s|ing)?\s+to\s+)?inconsistent\s+(?:experiences?|outcomes?|judge?ments?)(?:\s+and\s+outcomes)?"
+                                + _NOT_OF_A_TOPIC, re.I)),
     ("insufficient_progress", re.compile(r"(?:insufficient|not\s+(?:made\s+)?(?:sufficient|enough)|"
                                          r"inadequate|too\s+little)\s+progress", re.I)),
     ("sufficient_progress", re.compile(r"\b(?:sufficient|enough|good)\s+progress", re.I)),

@@ -205,6 +205,26 @@ def test_outcome_and_topic_together() -> None:
     assert [(c.topic, c.polarity, c.explicit) for c in q.clauses] == [("respite care", -1, True)]
 
 
+@pytest.mark.parametrize(
+    ("text", "outcome", "topic"),
+    [
+        # an outcome statement's words qualified by a topic describe the topic
+        ("which areas had positive experiences of respite care", None, "positive experiences of respite care"),
+        ("positive outcomes for care leavers - which areas", None, "positive outcomes for care leavers"),
+        ("where were there inconsistent experiences with the local offer", None,
+         "inconsistent experiences with the local offer"),
+        # ... the outcome itself: alone, about children, or dated
+        ("which areas with positive outcomes had long waits for respite care", "positive", "long waits for respite care"),
+        ("which areas got a positive outcome in 2024", "positive", ""),
+        ("which areas had inconsistent experiences and outcomes for children and young people", "inconsistent", ""),
+    ],
+)
+def test_outcome_words_about_a_topic_are_not_the_outcome(text: str, outcome: str | None, topic: str) -> None:
+    q = parse(text)
+    assert q.outcome == outcome
+    assert " ".join(c.topic for c in q.clauses) == topic
+
+
 # ---- clauses: topic, polarity, negation, combination -----------------------------------------
 @pytest.mark.parametrize(
     ("text", "topic", "polarity", "explicit"),
