@@ -26,8 +26,8 @@ _UP_WORDS = r"above|higher|greater|exceed(?:s|ed|ing)?"
 _DOWN_WORDS = r"below|lower|fewer|smaller|beneath"
 _UP = re.compile(rf"\b(?:{_UP_WORDS})\b", re.I)
 _DOWN = re.compile(rf"\b(?:{_DOWN_WORDS})\b", re.I)
-# A sentence may state the level itself against a norm ("the rate is high compared to
-# national averages"): once the topic compares, the positive degree says which way too.
+# A sentence may state the level itself against a norm ("the suspension rate is high for
+# a county"): once the topic compares, the positive degree says which way too.
 _UP_LEVEL = re.compile(rf"\b(?:{_UP_WORDS}|high)\b", re.I)
 _DOWN_LEVEL = re.compile(rf"\b(?:{_DOWN_WORDS}|low)\b", re.I)
 
@@ -44,7 +44,7 @@ def direction(text: str, *, level: bool = False) -> int:
 
 def directions(sentences: list[str]) -> np.ndarray:
     """The direction each sentence states, reading "high" and "low" as directions too (a
-    topic that compares has been found: "above the national average")."""
+    topic that compares has been found: "suspensions above the England rate")."""
     return np.array([direction(s, level=True) for s in sentences], dtype=np.int8)
 
 

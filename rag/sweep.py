@@ -58,7 +58,7 @@ class ClauseCheck:
     along: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     """... and only the topic's own direction."""
     directional: bool = False
-    """The topic compares up or down ("above the national average"), not completion."""
+    """The topic compares up or down ("suspensions above the England rate"), not completion."""
     complement: bool = False
     """The question asks for the letters saying the opposite of its topic: negated ("did not
     have X above average"), or criticism of a finished thing ("lacked an established X")."""
@@ -193,8 +193,8 @@ def judge(lib: Library, chk: ClauseCheck, letter_id: str) -> LetterVerdict:
         if chk.complement and np.isin(rel, right).any():
             return LetterVerdict("yes", list(map(int, rel[np.isin(rel, right)])), "says so")
     if chk.directional and not chk.complement:
-        # "attendance above the national average": a sentence on attendance that states no
-        # direction ("more likely to have poor attendance than ...") does not say it is above.
+        # "suspensions above the England rate": a sentence on suspensions that states no
+        # direction ("suspended more often than their classmates") does not say it is above.
         along = rel[np.isin(rel, chk.along)]
         if not len(along):
             return LetterVerdict("not_mentioned", list(map(int, rel)), "mentioned without saying which way it compares")

@@ -1098,19 +1098,18 @@ def test_a_sentence_going_the_other_way_of_a_comparison_says_the_opposite() -> N
 
 
 def test_a_comparison_asked_is_answered_only_by_a_letter_stating_that_direction() -> None:
-    # "attendance above the national average": a letter on attendance that states no
-    # direction at all does not say it is above; one saying "high compared to national
-    # averages" does.
+    # "suspensions above the England rate": a letter on suspensions that states no
+    # direction at all does not say it is above; one saying the rate is high does.
     letters = {**LETTERS,
-               "kent": kent(["Leaders track the attendance of pupils with SEND closely."],
-                            ["Pupils with SEND are more likely to have poor attendance than similar pupils."]),
-               "camden": camden(["The attendance of pupils with SEND is high compared to national averages."],
+               "kent": kent(["Leaders track the suspensions of pupils with SEND closely."],
+                            ["Pupils with SEND are suspended more often than their classmates."]),
+               "camden": camden(["The suspension rate for pupils with SEND is high for a county of its size."],
                                 ["Leaders do not check the quality of alternative provision."])}
     lib = tiny_library(letters)
-    assert lib.ask("in how many areas was attendance of pupils with send above the national average?").yes_areas \
+    assert lib.ask("in how many areas were suspensions of pupils with send above the england rate?").yes_areas \
         == ["Camden"]
     # asked without a comparison, both speak to it
-    assert set(lib.ask("which areas mention the attendance of pupils with SEND?").yes_areas) >= {"Camden", "Kent"}
+    assert set(lib.ask("which areas mention the suspensions of pupils with SEND?").yes_areas) >= {"Camden", "Kent"}
 
 
 def test_a_thing_not_yet_established_is_the_opposite_of_an_established_one() -> None:
