@@ -22,24 +22,22 @@ __all__ = ["completion", "completions", "direction", "directions"]
 _NAMES = re.compile(r"\bhigher\s+education\b|\bgreater\s+(?:manchester|london)\b", re.I)
 # "more"/"less" are left out: they qualify too many other things ("more support", "less
 # well") to mark a comparison on their own.
-_UP_WORDS = r"above|higher|greater|exceed(?:s|ed|ing)?"
-_DOWN_WORDS = r"below|lower|fewer|smaller|beneath"
-_UP = re.compile(rf"\b(?:{_UP_WORDS})\b", re.I)
-_DOWN = re.compile(rf"\b(?:{_DOWN_WORDS})\b", re.I)
+_UP = re.compile(r"\b(?:above|higher|greater|exceed(?:s|ed|ing)?)\b", re.I)
+_DOWN = re.compile(r"\b(?:below|lower|fewer|smaller|beneath)\b", re.I)
 # A sentence may state the level itself against a norm ("the suspension rate is high for
 # a county"): once the topic compares, the positive degree says which way too.
-_UP_LEVEL = re.compile(rf"\b(?:{_UP_WORDS}|high)\b", re.I)
-_DOWN_LEVEL = re.compile(rf"\b(?:{_DOWN_WORDS}|low)\b", re.I)
+_HIGH = re.compile(r"\bhigh\b", re.I)
+_LOW = re.compile(r"\blow\b", re.I)
 
 
 def direction(text: str, *, level: bool = False) -> int:
     """+1 when ``text`` compares upwards only, -1 downwards only, 0 neither or both; with
     ``level``, a text that does not compare may say "high" or "low" instead."""
     text = _NAMES.sub(" ", text)
-    way = int(bool(_UP.search(text))) - int(bool(_DOWN.search(text)))
-    if level and not (_UP.search(text) or _DOWN.search(text)):
-        way = int(bool(_UP_LEVEL.search(text))) - int(bool(_DOWN_LEVEL.search(text)))
-    return way
+    up, down = bool(_UP.search(text)), bool(_DOWN.search(text))
+    if level and not (up or down):
+        up, down = bool(_HIGH.search(text)), bool(_LOW.search(text))
+    return int(up) - int(down)
 
 
 def directions(sentences: list[str]) -> np.ndarray:
